@@ -1,0 +1,10 @@
+/**
+ * Every CLI command, in the order `--help` lists them. Each module registers its options and
+ * imports its implementation only when it runs.
+ */
+import type { Command } from 'commander';
+
+/** Registers one command; its action reports the process exit code through `setExit`. */
+export type CommandDefinition = (program: Command, setExit: (code: number) => void) => void;
+
+export const commands: readonly CommandDefinition[] = [];
