@@ -1,0 +1,181 @@
+/**
+ * Executes a finished plan wave by wave: never diffs while executing. Independent steps run in
+ * parallel (bounded); a failed step skips only what depends on it. The ledger records a pending
+ * entry before every create and the outcome after every wave, so a run killed at any point is
+ * converged by the next one without duplicates.
+ */
+import type { Change, IdRef, LedgerUpdate, Operation, Plan, Step } from '../core/change.js';
+import type { LedgerEntry, LedgerState } from '../core/ledger.js';
+import type { Driver } from './ports.js';
+import { toEngineError, type EngineError } from './errors.js';
+
+export interface StepResult {
+  readonly stepId: string;
+  readonly key: string;
+  readonly target: string;
+  readonly type: Operation['type'];
+  readonly status: 'ok' | 'failed' | 'skipped';
+  readonly id?: string;
+  readonly recovered?: boolean;
+  readonly error?: EngineError;
+  readonly durationMs: number;
+}
+
+export type ChangeStatus = 'applied' | 'failed' | 'skipped' | 'blocked' | 'noop';
+
+export interface ChangeResult {
+  readonly change: Change;
+  readonly status: ChangeStatus;
+  readonly error?: EngineError;
+}
+
+export interface ApplyOptions {
+  readonly drivers: ReadonlyMap<string, Driver>;
+  readonly ledger: LedgerState;
+  readonly saveLedger: (state: LedgerState) => Promise<void>;
+  /** Steps in flight at once. @default 8 */
+  readonly parallelism?: number;
+  readonly signal?: AbortSignal;
+  readonly onStep?: (result: StepResult) => void;
+}
+
+export interface ApplyReport {
+  readonly steps: readonly StepResult[];
+  readonly changes: readonly ChangeResult[];
+  readonly ledger: LedgerState;
+}
+
+const CREATES = new Set<Operation['type']>(['provider.create', 'package.create', 'subscription.create', 'project.create']);
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+function resolveRef(ref: IdRef, ids: ReadonlyMap<string, string>): { id: string } {
+  if ('id' in ref) return ref;
+  const id = ids.get(ref.createdBy);
+  if (id === undefined) throw new Error(`internal: step ${ref.createdBy} produced no id`);
+  return { id };
+}
+
+/** Replaces every `{createdBy}` reference with the id the earlier create returned. */
+export function resolveOperation(op: Operation, ids: ReadonlyMap<string, string>): Operation {
+  const attach = <A extends { provider: IdRef }>(list: readonly A[] | undefined): A[] | undefined =>
+    list?.map((a) => ({ ...a, provider: resolveRef(a.provider, ids) }));
+  switch (op.type) {
+    case 'provider.patch':
+      return { ...op, id: resolveRef(op.id, ids) };
+    case 'package.create':
+      return { ...op, body: { ...op.body, providers: attach(op.body.providers) ?? [] } };
+    case 'package.patch': {
+      const providers = attach(op.body.providers);
+      return { ...op, id: resolveRef(op.id, ids), body: providers ? { ...op.body, providers } : op.body };
+    }
+    case 'subscription.create':
+      return { ...op, body: { ...op.body, packageId: resolveRef(op.body.packageId, ids), providers: attach(op.body.providers) ?? [] } };
+    case 'subscription.patch': {
+      const providers = attach(op.body.providers);
+      return { ...op, id: resolveRef(op.id, ids), body: providers ? { ...op.body, providers } : op.body };
+    }
+    default:
+      return op;
+  }
+}
+
+function withEntry(ledger: LedgerState, entry: LedgerEntry): LedgerState {
+  return { ...ledger, entries: { ...ledger.entries, [entry.key]: entry } };
+}
+
+function applyLedgerUpdate(ledger: LedgerState, update: LedgerUpdate, ids: ReadonlyMap<string, string>): LedgerState {
+  if ('remove' in update) {
+    const { [update.remove]: _gone, ...rest } = ledger.entries;
+    return { ...ledger, entries: rest };
+  }
+  return withEntry(ledger, { ...update.set, externalId: resolveRef(update.set.externalId, ids).id });
+}
+
+/** Marks the creates of a wave as pending in the ledger before any of them is sent. */
+function markPending(ledger: LedgerState, wave: readonly Step[], changes: ReadonlyMap<string, Change>): LedgerState {
+  let next = ledger;
+  for (const step of wave) {
+    const update = changes.get(step.id)?.ledger;
+    if (!CREATES.has(step.operation.type) || update === undefined || !('set' in update)) continue;
+    next = withEntry(next, { ...update.set, externalId: '', state: 'pending' });
+  }
+  return next;
+}
+
+interface RunState {
+  readonly ids: Map<string, string>;
+  readonly results: Map<string, StepResult>;
+}
+
+async function runStep(step: Step, driver: Driver | undefined, state: RunState, signal?: AbortSignal): Promise<StepResult> {
+  const base = { stepId: step.id, key: step.key, target: step.target, type: step.operation.type };
+  const blockedBy = step.dependsOn.find((d) => state.results.get(d)?.status !== 'ok');
+  if (blockedBy !== undefined || signal?.aborted) {
+    const message = signal?.aborted ? 'run was stopped before this step' : `skipped: ${blockedBy ?? ''} did not succeed`;
+    return { ...base, status: 'skipped', error: { code: 'SKIPPED', message, retryable: true }, durationMs: 0 };
+  }
+  const started = performance.now();
+  try {
+    if (driver === undefined) throw new Error(`no driver for target "${step.target}"`);
+    const out = await driver.execute(resolveOperation(step.operation, state.ids), signal);
+    if (out.id !== undefined) state.ids.set(step.id, out.id);
+    const extra = { ...(out.id !== undefined ? { id: out.id } : {}), ...(out.recovered ? { recovered: true } : {}) };
+    return { ...base, status: 'ok', ...extra, durationMs: performance.now() - started };
+  } catch (e) {
+    return { ...base, status: 'failed', error: toEngineError(e), durationMs: performance.now() - started };
+  }
+}
+
+function changeResult(change: Change, results: ReadonlyMap<string, StepResult>): ChangeResult {
+  if (change.action === 'blocked') return { change, status: 'blocked' };
+  if (change.steps.length === 0) return { change, status: change.action === 'noop' ? 'noop' : 'applied' };
+  const rs = change.steps.map((s) => results.get(s));
+  const failed = rs.find((r) => r?.status === 'failed');
+  if (failed) return { change, status: 'failed', ...(failed.error ? { error: failed.error } : {}) };
+  const skipped = rs.find((r) => r === undefined || r.status === 'skipped');
+  if (skipped) return { change, status: 'skipped', ...(skipped?.error ? { error: skipped.error } : {}) };
+  return { change, status: 'applied' };
+}
+
+/** Applies the plan's waves in order and returns what happened to every step and change. */
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyReport> {
+  const steps = new Map(plan.steps.map((s) => [s.id, s]));
+  const changeOfStep = new Map<string, Change>();
+  for (const c of plan.changes) for (const s of c.steps) changeOfStep.set(s, c);
+  const state: RunState = { ids: new Map(), results: new Map() };
+  let ledger = options.ledger;
+  const settled = new Set<string>();
+  const settle = (): void => {
+    for (const c of plan.changes) {
+      if (settled.has(c.key) || c.ledger === undefined) continue;
+      const done = c.steps.every((s) => state.results.get(s)?.status === 'ok');
+      if (c.action !== 'blocked' && done) {
+        ledger = applyLedgerUpdate(ledger, c.ledger, state.ids);
+        settled.add(c.key);
+      }
+    }
+  };
+  settle(); // ledger-only changes (adoption, forget) need no platform call
+  for (const waveIds of plan.waves) {
+    const wave = waveIds.map((id) => steps.get(id)).filter((s): s is Step => s !== undefined);
+    const pending = markPending(ledger, wave, changeOfStep);
+    if (pending !== ledger) await options.saveLedger((ledger = pending));
+    await runBounded(wave, options.parallelism ?? 8, async (step) => {
+      const result = await runStep(step, options.drivers.get(step.target), state, options.signal);
+      state.results.set(step.id, result);
+      options.onStep?.(result);
+    });
+    settle();
+    await options.saveLedger(ledger);
+  }
+  if (plan.waves.length === 0) await options.saveLedger(ledger); // adoptions, forgets, a new ledger's identity
+  return { steps: [...state.results.values()], changes: plan.changes.map((c) => changeResult(c, state.results)), ledger };
+}
