@@ -13,6 +13,7 @@ function ref(by: { name?: string | undefined; id?: string | undefined }): Object
 function attachments(list: readonly G.ProviderAttachment[], ctx: ConvertContext): Attachment[] {
   return list.map((a, i) => {
     ctx.cite(['spec', 'providers', i]);
+    ctx.cite(['spec', 'providers', i, a.providerRef !== undefined ? 'providerRef' : 'providerId']);
     return { provider: ref({ name: a.providerRef, id: a.providerId }), isDefault: a.default ?? false };
   });
 }

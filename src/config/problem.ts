@@ -24,13 +24,17 @@ export interface SourceOrigin extends Origin {
   readonly fields?: Readonly<Record<string, Position>>;
 }
 
-/** Where a field of a declaration is: its own position when recorded, else the declaration's. */
+/**
+ * Where a field of a declaration is: its own recorded position, else that of its nearest recorded
+ * ancestor, else the declaration's. The origin's `path` is always the field's own.
+ */
 export function fieldOrigin(origin: SourceOrigin, path: FieldPath): Origin {
-  const p = formatPath(path);
   const { fields, ...base } = origin;
-  const pos = fields?.[p];
-  if (pos !== undefined) return { ...base, line: pos.line, col: pos.col, path: p };
-  return { ...base, path: p };
+  for (let n = path.length; n > 0 && fields !== undefined; n--) {
+    const pos = Object.hasOwn(fields, formatPath(path.slice(0, n))) ? fields[formatPath(path.slice(0, n))] : undefined;
+    if (pos !== undefined) return { ...base, line: pos.line, col: pos.col, path: formatPath(path) };
+  }
+  return { ...base, path: formatPath(path) };
 }
 
 /** A diagnostic for `problem`, located by `locate` (files) or by the object's origin (custom resources). */

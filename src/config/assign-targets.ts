@@ -1,0 +1,69 @@
+/**
+ * Decides which Target each declaration lives on. An explicit `targetRef` must name a declared
+ * Target of the right api. Without one: the embedded sandbox when the configuration declares no
+ * Target at all, else the only Target of the matching api. Pure.
+ */
+import { EMBEDDED_TARGET, type Api, type Declared, type Diagnostic, type Kind, type OfKind } from '../core/model.js';
+import { UNASSIGNED_TARGET } from './convert-common.js';
+import { fieldDiagnostic } from './problem.js';
+
+/** The api a kind's objects live on (Targets themselves have their own `spec.api`). */
+export function apiOfKind(kind: Exclude<Kind, 'Target'>): Api {
+  return kind === 'ProjectDefaults' || kind === 'Project' ? 'bluzone' : 'streamwise';
+}
+
+type Target = OfKind<Declared, 'Target'>;
+
+function names(targets: readonly Target[]): string {
+  return targets.map((t) => t.name).join(', ');
+}
+
+function explicitTarget(d: Exclude<Declared, Target>, targets: ReadonlyMap<string, Target>): Diagnostic | undefined {
+  const api = apiOfKind(d.kind);
+  const target = targets.get(d.target);
+  const at = ['spec', 'targetRef'];
+  if (target === undefined) {
+    const known = targets.size > 0 ? `declared Targets: ${names([...targets.values()])}` : 'no Target is declared';
+    return fieldDiagnostic(d.origin, at, 'CONFIG_DANGLING_REF', `spec.targetRef: no Target named ${JSON.stringify(d.target)} (${known})`);
+  }
+  if (target.spec.api !== api) return fieldDiagnostic(d.origin, at, 'CONFIG_TARGET_API', `spec.targetRef: Target/${target.name} speaks ${target.spec.api}, but a ${d.kind} lives on a ${api} Target`);
+  return undefined;
+}
+
+function implicitTarget(d: Exclude<Declared, Target>, targets: readonly Target[]): string | Diagnostic {
+  if (targets.length === 0) return EMBEDDED_TARGET;
+  const api = apiOfKind(d.kind);
+  const candidates = targets.filter((t) => t.spec.api === api);
+  const only = candidates[0];
+  if (candidates.length === 1 && only !== undefined) return only.name;
+  const summary =
+    candidates.length === 0
+      ? `spec.targetRef is required: a ${d.kind} lives on a ${api} Target, and none is declared (declared Targets: ${names(targets)})`
+      : `spec.targetRef is required: several ${api} Targets are declared (${names(candidates)})`;
+  return { severity: 'error', code: 'CONFIG_TARGET_REQUIRED', summary, origin: { ...d.origin, path: 'spec.targetRef' } };
+}
+
+/**
+ * Returns every declaration with `target` set, and a diagnostic for each one whose target cannot
+ * be decided. Unassigned input is `''` or `EMBEDDED_TARGET`; any other value is an explicit
+ * `targetRef`. The first Target of a duplicated name wins (duplicates are reported elsewhere).
+ */
+export function assignTargets(declared: readonly Declared[]): { declared: Declared[]; diagnostics: Diagnostic[] } {
+  const targets = declared.filter((d): d is Target => d.kind === 'Target');
+  const byName = new Map<string, Target>();
+  for (const t of targets) if (!byName.has(t.name)) byName.set(t.name, t);
+  const diagnostics: Diagnostic[] = [];
+  const out = declared.map((d): Declared => {
+    if (d.kind === 'Target') return d;
+    if (d.target !== UNASSIGNED_TARGET && d.target !== EMBEDDED_TARGET) {
+      const problem = explicitTarget(d, byName);
+      if (problem !== undefined) diagnostics.push(problem);
+      return d;
+    }
+    const assigned = implicitTarget(d, targets);
+    if (typeof assigned === 'string') return { ...d, target: assigned };
+    diagnostics.push(assigned);
+    return d;
+  });
+  return { declared: out, diagnostics };
+}

@@ -1,0 +1,110 @@
+/**
+ * Resolves declared secret sources (literal, env, file, Kubernetes Secret) into `Sensitive`
+ * values. A source that cannot be read is a diagnostic naming the variable, file or Secret and
+ * the field, never the value. The readers are passed in, so the shells decide where values come
+ * from (process env, the file system, the Kubernetes API) and tests can pass plain values.
+ */
+import { readFile } from 'node:fs/promises';
+import { sensitive, type Declared, type Diagnostic, type Resource, type SecretSource, type Sensitive } from '../core/model.js';
+import { formatPath } from '../core/diagnostics.js';
+import { listSecrets, mapSecrets } from './map-secrets.js';
+import { fieldDiagnostic } from './problem.js';
+
+/** Where secret values are read from. */
+export interface SecretSources {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a `valueFrom.file` (absolute path). @default reads the file as UTF-8 (64 KiB at most) */
+  readonly readFile?: (absPath: string) => Promise<string>;
+  /** Reads a key of a Kubernetes Secret; undefined when the Secret or key does not exist. */
+  readonly secretKeyRef?: (namespace: string | undefined, name: string, key: string) => Promise<string | undefined>;
+}
+
+const MAX_SECRET_FILE_BYTES = 64 * 1024;
+
+async function readSecretFile(path: string): Promise<string> {
+  const buf = await readFile(path);
+  if (buf.length > MAX_SECRET_FILE_BYTES) throw Object.assign(new Error('secret file too large'), { code: 'EFBIG' });
+  return buf.toString('utf8');
+}
+
+/** Removes one trailing newline (`\n` or `\r\n`), as `echo secret > file` writes one. */
+export function trimOneNewline(s: string): string {
+  return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
+}
+
+function describeSource(s: SecretSource): string {
+  switch (s.from) {
+    case 'literal':
+      return 'the literal value';
+    case 'env':
+      return `environment variable ${s.name}`;
+    case 'file':
+      return `file ${s.path}`;
+    case 'secretKeyRef':
+      return `key ${JSON.stringify(s.key)} of Secret ${s.namespace !== undefined ? `${s.namespace}/` : ''}${s.name}`;
+  }
+}
+
+function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EFBIG') return `is larger than ${MAX_SECRET_FILE_BYTES} bytes`;
+  return `cannot be read${typeof code === 'string' ? ` (${code})` : ''}`;
+}
+
+/** Reads one source; a string is the problem (without the value), a Sensitive the value. */
+async function readSource(s: SecretSource, sources: SecretSources): Promise<Sensitive | string> {
+  switch (s.from) {
+    case 'literal':
+      return s.value;
+    case 'env': {
+      const v = sources.env[s.name];
+      return v === undefined || v === '' ? 'is not set' : sensitive(v);
+    }
+    case 'file':
+      try {
+        return sensitive(trimOneNewline(await (sources.readFile ?? readSecretFile)(s.path)));
+      } catch (e) {
+        return errorCode(e);
+      }
+    case 'secretKeyRef': {
+      if (sources.secretKeyRef === undefined) return 'cannot be read: no Kubernetes connection is configured';
+      try {
+        const v = await sources.secretKeyRef(s.namespace, s.name, s.key);
+        return v === undefined ? 'does not exist' : sensitive(v);
+      } catch {
+        return 'cannot be read from the Kubernetes API';
+      }
+    }
+  }
+}
+
+async function resolveOne(d: Declared, sources: SecretSources): Promise<{ resource?: Resource<Sensitive>; diagnostics: Diagnostic[] }> {
+  const values = new Map<string, Sensitive>();
+  const diagnostics: Diagnostic[] = [];
+  let complete = true;
+  for (const { value, path } of listSecrets(d)) {
+    const got = await readSource(value, sources);
+    const empty = typeof got !== 'string' && got.reveal() === '';
+    if (typeof got === 'string' || empty) {
+      complete = false;
+      const summary = `${formatPath(path)}: ${describeSource(value)} ${typeof got === 'string' ? got : 'is empty'}`;
+      diagnostics.push(fieldDiagnostic(d.origin, path, 'CONFIG_SECRET_MISSING', summary));
+    } else values.set(formatPath(path), got);
+  }
+  if (!complete) return { diagnostics };
+  return { resource: mapSecrets(d, (_v, path) => values.get(formatPath(path)) ?? sensitive('')), diagnostics };
+}
+
+/**
+ * Resolves the secrets of every declaration. Resources whose secrets all resolve are returned in
+ * input order; each missing variable, file or Secret key is a `CONFIG_SECRET_MISSING` diagnostic on
+ * its field. Never throws for a missing or unreadable source.
+ */
+export async function resolveSecrets(declared: readonly Declared[], sources: SecretSources): Promise<{ resources: Resource<Sensitive>[]; diagnostics: Diagnostic[] }> {
+  const resolved = await Promise.all(declared.map((d) => resolveOne(d, sources)));
+  const resources = resolved.flatMap((r) => (r.resource !== undefined ? [r.resource] : []));
+  return { resources, diagnostics: resolved.flatMap((r) => r.diagnostics) };
+}
