@@ -2,7 +2,7 @@
  * The ledger's content: what this configuration owns on each target and what it last applied.
  * Backends (file, Kubernetes) live in src/engine/ledger/; this is the pure value they store.
  */
-import type { Key, ManagedKind } from './model.js';
+import type { DeletionPolicy, Key, ManagedKind } from './model.js';
 
 export interface LedgerEntry {
   readonly key: Key;
@@ -20,6 +20,11 @@ export interface LedgerEntry {
    * object up (reserved metadata on streamwise, projectName on bluzone) instead of creating it again.
    */
   readonly state: 'applied' | 'pending';
+  /**
+   * Recorded when the declaration said `Orphan`: once the declaration is removed, prune forgets the
+   * object instead of deleting it. Absent means `Delete`.
+   */
+  readonly deletionPolicy?: DeletionPolicy;
 }
 
 export interface LedgerState {

@@ -1,0 +1,157 @@
+/**
+ * Indexes built once per plan: live objects by id and by reserved name marker, projects by name,
+ * desired resources and ledger entries by key. Every later lookup is O(1), so planning stays linear.
+ */
+import type { LedgerEntry } from './ledger.js';
+import type { LiveBluzone, LivePackage, LiveProject, LiveProvider, LiveStreamwise, LiveSubscription } from './live.js';
+import type { PlanInput } from './change.js';
+import { META_NAME, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind } from './model.js';
+
+export type StreamwiseKind = 'ServiceProvider' | 'ServicePackage' | 'Subscription';
+export type LiveStreamwiseObject = LiveProvider | LivePackage | LiveSubscription;
+
+export interface StreamwiseIndex {
+  readonly api: 'streamwise';
+  readonly live: LiveStreamwise;
+  readonly providers: ReadonlyMap<string, LiveProvider>;
+  readonly packages: ReadonlyMap<string, LivePackage>;
+  readonly subscriptions: ReadonlyMap<string, LiveSubscription>;
+  /** `<kind>/<syncwise.io/name>` -> live objects carrying that marker, sorted by id. */
+  readonly byMarker: ReadonlyMap<string, readonly LiveStreamwiseObject[]>;
+}
+
+export interface BluzoneIndex {
+  readonly api: 'bluzone';
+  readonly live: LiveBluzone;
+  readonly projects: ReadonlyMap<string, LiveProject>;
+  readonly byProjectName: ReadonlyMap<string, LiveProject>;
+}
+
+export type TargetIndex = StreamwiseIndex | BluzoneIndex;
+
+/** Everything the per-kind planners look things up in. */
+export interface PlanContext {
+  readonly input: PlanInput;
+  readonly targets: ReadonlyMap<string, TargetIndex>;
+  /** Desired resources by key, in key order; only those on an observed target of the right api. */
+  readonly desired: ReadonlyMap<Key, Desired>;
+  /** Names of targets that have at least one desired resource. */
+  readonly desiredTargets: ReadonlySet<string>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The api a managed kind lives on. */
+export function apiOf(kind: ManagedKind): 'streamwise' | 'bluzone' {
+  return kind === 'Project' || kind === 'ProjectDefaults' ? 'bluzone' : 'streamwise';
+}
+
+function byId<T extends { readonly id: string }>(list: readonly T[]): Map<string, T> {
+  return new Map([...list].sort((a, b) => cmp(a.id, b.id)).map((o) => [o.id, o]));
+}
+
+/** Code-unit string order: the same in every locale. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function markerIndex(live: LiveStreamwise): Map<string, LiveStreamwiseObject[]> {
+  const out = new Map<string, LiveStreamwiseObject[]>();
+  const add = (kind: StreamwiseKind, o: LiveStreamwiseObject): void => {
+    const name = o.metadata[META_NAME];
+    if (typeof name !== 'string') return;
+    const k = keyOf(kind, name);
+    out.set(k, [...(out.get(k) ?? []), o]);
+  };
+  for (const o of live.providers) add('ServiceProvider', o);
+  for (const o of live.packages) add('ServicePackage', o);
+  for (const o of live.subscriptions) add('Subscription', o);
+  for (const list of out.values()) list.sort((a, b) => cmp(a.id, b.id));
+  return out;
+}
+
+function indexTarget(live: LiveStreamwise | LiveBluzone): TargetIndex {
+  if (live.api === 'bluzone') {
+    const projects = [...live.projects].sort((a, b) => cmp(a.projectId, b.projectId));
+    return {
+      api: 'bluzone',
+      live,
+      projects: new Map(projects.map((p) => [p.projectId, p])),
+      byProjectName: new Map(projects.map((p) => [p.projectName, p])),
+    };
+  }
+  return {
+    api: 'streamwise',
+    live,
+    providers: byId(live.providers),
+    packages: byId(live.packages),
+    subscriptions: byId(live.subscriptions),
+    byMarker: markerIndex(live),
+  };
+}
+
+function placeable(d: Desired, targets: ReadonlyMap<string, TargetIndex>): Diagnostic | undefined {
+  const t = targets.get(d.target);
+  const origin = { origin: d.origin };
+  if (t === undefined) {
+    return { severity: 'error', code: 'PLAN_TARGET_NOT_OBSERVED', summary: `${d.key}: target "${d.target}" was not observed`, ...origin };
+  }
+  if (t.api !== apiOf(d.kind)) {
+    return { severity: 'error', code: 'PLAN_KIND_MISMATCH', summary: `${d.key}: a ${d.kind} cannot live on ${t.api} target "${d.target}"`, ...origin };
+  }
+  return undefined;
+}
+
+function indexDesired(input: PlanInput, targets: ReadonlyMap<string, TargetIndex>, diagnostics: Diagnostic[]): Map<Key, Desired> {
+  const sorted = [...input.desired].sort((a, b) => cmp(a.key, b.key) || cmp(a.hash, b.hash));
+  const out = new Map<Key, Desired>();
+  for (const d of sorted) {
+    const problem = placeable(d, targets);
+    if (problem) diagnostics.push(problem);
+    else if (out.has(d.key)) diagnostics.push({ severity: 'error', code: 'PLAN_DUPLICATE_KEY', summary: `${d.key} is declared more than once`, origin: d.origin });
+    else out.set(d.key, d);
+  }
+  return out;
+}
+
+/** Builds the indexes of one plan and the diagnostics of resources it cannot place. */
+export function buildContext(input: PlanInput): PlanContext {
+  const targets = new Map<string, TargetIndex>();
+  for (const name of Object.keys(input.live).sort(cmp)) {
+    const live = input.live[name];
+    if (live !== undefined) targets.set(name, indexTarget(live));
+  }
+  const diagnostics: Diagnostic[] = [];
+  const desired = indexDesired(input, targets, diagnostics);
+  const desiredTargets = new Set([...desired.values()].map((d) => d.target));
+  return { input, targets, desired, desiredTargets, diagnostics };
+}
+
+/** The ledger entry of `key` when it is on `target`. */
+export function entryOf(ctx: PlanContext, key: Key, target: string): LedgerEntry | undefined {
+  const e = ctx.input.ledger.entries[key];
+  return e !== undefined && e.target === target ? e : undefined;
+}
+
+/** The streamwise index of a target (the caller has checked the api). */
+export function streamwiseOf(ctx: PlanContext, target: string): StreamwiseIndex | undefined {
+  const t = ctx.targets.get(target);
+  return t?.api === 'streamwise' ? t : undefined;
+}
+
+/** The bluzone index of a target (the caller has checked the api). */
+export function bluzoneOf(ctx: PlanContext, target: string): BluzoneIndex | undefined {
+  const t = ctx.targets.get(target);
+  return t?.api === 'bluzone' ? t : undefined;
+}
+
+/** The live list of a streamwise kind. */
+export function liveOfKind(t: StreamwiseIndex, kind: StreamwiseKind): ReadonlyMap<string, LiveStreamwiseObject> {
+  switch (kind) {
+    case 'ServiceProvider':
+      return t.providers;
+    case 'ServicePackage':
+      return t.packages;
+    case 'Subscription':
+      return t.subscriptions;
+  }
+}

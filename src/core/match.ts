@@ -1,0 +1,156 @@
+/**
+ * Matches each desired resource to the live object it manages: by the ledger's external id, else
+ * (no entry, or a pending create whose answer was lost) by the reserved name marker on streamwise
+ * or by projectName on bluzone. An object another configuration owns, or an unmanaged project with
+ * the same name, blocks the resource instead of being taken over.
+ */
+import type { Blocker, IdRef } from './change.js';
+import { bluzoneOf, cmp, entryOf, liveOfKind, streamwiseOf, type PlanContext, type StreamwiseKind } from './context.js';
+import type { LedgerEntry } from './ledger.js';
+import { META_OWNER, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind, type ObjectRef, type OfKind } from './model.js';
+
+export type Match =
+  | { readonly found: 'live'; readonly id: string; readonly entry?: LedgerEntry; readonly adopted: boolean }
+  | { readonly found: 'none'; readonly entry?: LedgerEntry }
+  | { readonly found: 'blocked'; readonly blocker: Blocker };
+
+export interface Matches {
+  readonly byKey: ReadonlyMap<Key, Match>;
+  /** `<target>/<kind>/<id>` -> key of the declaration that manages that live object. */
+  readonly byLive: ReadonlyMap<string, Key>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What every per-kind planner reads: the indexes and the matches. */
+export interface PlanScope {
+  readonly ctx: PlanContext;
+  readonly matches: Matches;
+}
+
+/** The match of a declared key (`none` for a key that was never matched). */
+export function matchOf(scope: PlanScope, key: Key): Match {
+  return scope.matches.byKey.get(key) ?? { found: 'none' };
+}
+
+/** The ledger entry a match was made with, if any. */
+export function matchedEntry(m: Match): LedgerEntry | undefined {
+  return m.found === 'blocked' ? undefined : m.entry;
+}
+
+/** The lookup key of a live object in `Matches.byLive`. */
+export function liveKey(target: string, kind: ManagedKind, id: string): string {
+  return `${target}/${kind}/${id}`;
+}
+
+function withEntry(entry: LedgerEntry | undefined): { entry?: LedgerEntry } {
+  return entry ? { entry } : {};
+}
+
+function ownedElsewhere(d: Desired, id: string, owner: unknown): Match {
+  const who = typeof owner === 'string' ? `configuration "${owner}"` : 'no configuration (it has no syncwise.io/owner marker)';
+  return {
+    found: 'blocked',
+    blocker: {
+      rule: 'PLAN_OWNED_ELSEWHERE',
+      summary: `${d.kind} ${d.name} (id ${id}) on the platform is owned by ${who}`,
+      hint: `${d.key} (id ${id}) is managed by ${who}: remove it from that configuration (or delete it on the platform), or rename this declaration`,
+      by: { kind: d.kind, name: d.name, id },
+    },
+  };
+}
+
+function matchStreamwise(ctx: PlanContext, d: Desired & { kind: StreamwiseKind }, diags: Diagnostic[]): Match {
+  const t = streamwiseOf(ctx, d.target);
+  const entry = entryOf(ctx, d.key, d.target);
+  if (t === undefined) return { found: 'none', ...withEntry(entry) };
+  if (entry?.state === 'applied' && liveOfKind(t, d.kind).has(entry.externalId)) {
+    return { found: 'live', id: entry.externalId, entry, adopted: false };
+  }
+  const candidates = t.byMarker.get(d.key) ?? [];
+  const mine = candidates.filter((o) => o.metadata[META_OWNER] === ctx.input.ledger.owner);
+  const first = mine[0];
+  if (mine.length > 1) {
+    const ids = mine.map((o) => o.id).join(', ');
+    diags.push({ severity: 'warning', code: 'PLAN_DUPLICATE_MARKER', summary: `${d.key} matches several live objects (${ids}); managing ${first?.id ?? ''}`, origin: d.origin });
+  }
+  if (first !== undefined) return { found: 'live', id: first.id, adopted: true, ...withEntry(entry) };
+  const other = candidates[0];
+  if (other !== undefined) return ownedElsewhere(d, other.id, other.metadata[META_OWNER]);
+  return { found: 'none', ...withEntry(entry) };
+}
+
+function unmanagedProject(d: OfKind<Desired, 'Project'>, id: string): Match {
+  const name = JSON.stringify(d.spec.projectName);
+  return {
+    found: 'blocked',
+    blocker: {
+      rule: 'PLAN_UNMANAGED_EXISTS',
+      summary: `a project named ${name} already exists (id ${id}) and this configuration does not own it (the platform would answer 409)`,
+      hint: `delete project ${name} (id ${id}) on the platform so that it is created from this declaration, or change spec.projectName`,
+      by: { kind: 'Project', id },
+    },
+  };
+}
+
+function matchProject(ctx: PlanContext, d: OfKind<Desired, 'Project'>): Match {
+  const t = bluzoneOf(ctx, d.target);
+  const entry = entryOf(ctx, d.key, d.target);
+  if (t === undefined) return { found: 'none', ...withEntry(entry) };
+  if (entry?.state === 'applied' && t.projects.has(entry.externalId)) return { found: 'live', id: entry.externalId, entry, adopted: false };
+  const same = t.byProjectName.get(d.spec.projectName);
+  if (same === undefined) return { found: 'none', ...withEntry(entry) };
+  if (entry?.state === 'pending') return { found: 'live', id: same.projectId, entry, adopted: true };
+  return unmanagedProject(d, same.projectId);
+}
+
+function matchOne(ctx: PlanContext, d: Desired, diags: Diagnostic[]): Match {
+  switch (d.kind) {
+    case 'ServiceProvider':
+    case 'ServicePackage':
+    case 'Subscription':
+      return matchStreamwise(ctx, d, diags);
+    case 'Project':
+      return matchProject(ctx, d);
+    case 'ProjectDefaults': {
+      const entry = entryOf(ctx, d.key, d.target);
+      const id = bluzoneOf(ctx, d.target)?.live.reseller.serviceProviderId ?? '';
+      return { found: 'live', id, adopted: entry === undefined, ...withEntry(entry) };
+    }
+  }
+}
+
+/** Matches every desired resource once; later lookups by key or by live id are O(1). */
+export function matchAll(ctx: PlanContext): Matches {
+  const byKey = new Map<Key, Match>();
+  const byLive = new Map<string, Key>();
+  const diagnostics: Diagnostic[] = [];
+  for (const d of ctx.desired.values()) {
+    const m = matchOne(ctx, d, diagnostics);
+    byKey.set(d.key, m);
+    if (m.found === 'live' && d.kind !== 'ProjectDefaults') byLive.set(liveKey(d.target, d.kind, m.id), d.key);
+  }
+  return { byKey, byLive, diagnostics };
+}
+
+/**
+ * Resolves a reference to a provider or package on `target`: a declared one becomes its live id or
+ * the create step that makes it; an id stays an id. Undefined: a name nobody declares there.
+ */
+export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: string; kind: 'ServiceProvider' | 'ServicePackage' }, ref: ObjectRef): IdRef | undefined {
+  if (ref.by === 'id') return { id: ref.id };
+  const key = keyOf(at.kind, ref.name);
+  const d = ctx.desired.get(key);
+  if (d === undefined || d.target !== at.target) return undefined;
+  const m = matches.byKey.get(key);
+  return m?.found === 'live' ? { id: m.id } : { createdBy: `${key}#create` };
+}
+
+/** The keys of the declarations whose ledger entries this plan may prune, in key order. */
+export function undeclaredEntries(ctx: PlanContext): LedgerEntry[] {
+  const out: LedgerEntry[] = [];
+  for (const key of Object.keys(ctx.input.ledger.entries).sort(cmp)) {
+    const e = ctx.input.ledger.entries[key];
+    if (e !== undefined && !ctx.desired.has(key)) out.push(e);
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * Three-way merge of streamwise metadata. The platform replaces metadata whole on every write, so
+ * the planner sends the merged object: live keys written by others are kept, keys this
+ * configuration managed before and no longer declares are removed, declared keys are set, and the
+ * reserved `syncwise.io/*` markers are rewritten.
+ */
+import type { FieldDiff } from './change.js';
+import { diffValue, sortKeys } from './diff.js';
+import { META_HASH, META_MANAGED_KEYS, META_NAME, META_OWNER, RESERVED_PREFIX, type Metadata, type MetaValue } from './model.js';
+
+const OWN_MARKERS: ReadonlySet<string> = new Set([META_NAME, META_OWNER, META_HASH, META_MANAGED_KEYS]);
+
+export interface MergeMetadataInput {
+  /** What the platform holds now; undefined for a create. */
+  readonly live?: Metadata;
+  /** `spec.userMetadata`: undefined leaves user keys alone, `{}` removes every managed key. */
+  readonly declared?: Metadata;
+  /** Keys the ledger says this configuration wrote last time. */
+  readonly previouslyManaged: readonly string[];
+  readonly markers: { readonly name: string; readonly owner: string; readonly hash: string };
+}
+
+export interface MergedMetadata {
+  /** The whole object to send, keys sorted. */
+  readonly metadata: Metadata;
+  /** The user keys this configuration manages from now on, sorted. */
+  readonly managedKeys: readonly string[];
+}
+
+/** The managed keys recorded in a live object's `syncwise.io/managed-keys` marker. */
+export function managedKeysMarker(live: Metadata | undefined): string[] {
+  const v = live?.[META_MANAGED_KEYS];
+  return Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : [];
+}
+
+/** Merges declared user metadata into live metadata and rewrites the reserved markers. */
+export function mergeMetadata(input: MergeMetadataInput): MergedMetadata {
+  const { live = {}, declared } = input;
+  const declaredKeys = declared === undefined ? [] : Object.keys(declared).filter((k) => !OWN_MARKERS.has(k)).sort();
+  const released = new Set(declared === undefined ? [] : [...input.previouslyManaged, ...managedKeysMarker(live)]);
+  const out: Record<string, MetaValue> = {};
+  for (const [k, v] of Object.entries(live)) {
+    if (!OWN_MARKERS.has(k) && !released.has(k)) out[k] = v;
+  }
+  for (const k of declaredKeys) out[k] = (declared as Metadata)[k] as MetaValue;
+  out[META_NAME] = input.markers.name;
+  out[META_OWNER] = input.markers.owner;
+  out[META_HASH] = input.markers.hash;
+  out[META_MANAGED_KEYS] = declaredKeys;
+  return { metadata: sortKeys(out), managedKeys: declaredKeys };
+}
+
+function metadataPath(key: string): string {
+  return /^[A-Za-z_$][\w$-]*$/.test(key) ? `metadata.${key}` : `metadata[${JSON.stringify(key)}]`;
+}
+
+/** Whether a key is one of syncwise's reserved markers. */
+export function isReservedKey(key: string): boolean {
+  return key.startsWith(RESERVED_PREFIX);
+}
+
+/**
+ * Field diffs of two metadata objects, key by key, with the reserved markers apart: callers show
+ * marker changes only when nothing else changed (see `withMetadataFields`).
+ */
+export function diffMetadata(before: Metadata | undefined, after: Metadata): { readonly user: FieldDiff[]; readonly reserved: FieldDiff[] } {
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].sort();
+  const user: FieldDiff[] = [];
+  const reserved: FieldDiff[] = [];
+  for (const k of keys) (isReservedKey(k) ? reserved : user).push(...diffValue(metadataPath(k), before?.[k], after[k]));
+  return { user, reserved };
+}
+
+/**
+ * The field diffs of an update: `fields` plus the user metadata diffs; the reserved markers are
+ * listed only when they are all that changed, so a marker-only rewrite is still visible.
+ */
+export function withMetadataFields(fields: readonly FieldDiff[], before: Metadata, after: Metadata): FieldDiff[] {
+  const meta = diffMetadata(before, after);
+  const out = [...fields, ...meta.user];
+  return out.length > 0 ? out : meta.reserved;
+}
+
+/** Field lines of the user keys of a new object (the markers are not shown on create). */
+export function createMetadataFields(metadata: Metadata): FieldDiff[] {
+  return Object.keys(metadata)
+    .filter((k) => !isReservedKey(k))
+    .sort()
+    .flatMap((k) => diffValue(metadataPath(k), undefined, metadata[k]));
+}

@@ -1,0 +1,170 @@
+/**
+ * Plans one ServicePackage or Subscription (both hold providers with one default). An update that
+ * both adds and removes providers is split into `#attach` (the union, with the new default) and
+ * `#detach` (the final list), so subscriptions can move to the new providers in between.
+ */
+import {
+  attachmentBodies,
+  attachmentDelta,
+  attachmentLabels,
+  danglingRef,
+  defaultOf,
+  labelOf,
+  liveAttachments,
+  refName,
+  resolveAttachments,
+  sameAttachments,
+  type ResolvedAttachment,
+} from './attachments.js';
+import type { Blocker, FieldDiff, IdRef, Operation } from './change.js';
+import { streamwiseOf } from './context.js';
+import { diffValue } from './diff.js';
+import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, simId, type Draft, type DraftStep, type Effect } from './draft.js';
+import type { LivePackage, LiveSubscription } from './live.js';
+import { matchedEntry, matchOf, resolveRef, type PlanScope } from './match.js';
+import { createMetadataFields, mergeMetadata, withMetadataFields, type MergedMetadata } from './metadata.js';
+import type { Desired, Diagnostic, Metadata, OfKind } from './model.js';
+
+type DesiredContainer = OfKind<Desired, 'ServicePackage'> | OfKind<Desired, 'Subscription'>;
+
+/** A package or subscription declaration with its references resolved. */
+interface View {
+  readonly d: DesiredContainer;
+  readonly name: string;
+  readonly providers: readonly ResolvedAttachment[];
+  readonly packageRef?: IdRef;
+  readonly merged: MergedMetadata;
+}
+
+interface Parts {
+  readonly name?: string;
+  readonly providers?: readonly ResolvedAttachment[];
+  readonly metadata?: Metadata;
+}
+
+const nameField = (v: View): string => (v.d.kind === 'ServicePackage' ? 'packageName' : 'subscriptionName');
+
+function createOp(v: View): Operation {
+  const providers = attachmentBodies(v.providers);
+  const metadata = v.merged.metadata;
+  if (v.d.kind === 'ServicePackage') return { type: 'package.create', body: { packageName: v.name, providers, metadata } };
+  return { type: 'subscription.create', body: { subscriptionName: v.name, packageId: v.packageRef ?? { id: '' }, providers, metadata } };
+}
+
+function patchOp(v: View, id: string, p: Parts): Operation {
+  const common = { ...(p.providers ? { providers: attachmentBodies(p.providers) } : {}), ...(p.metadata ? { metadata: p.metadata } : {}) };
+  if (v.d.kind === 'ServicePackage') return { type: 'package.patch', id: { id }, body: { ...(p.name !== undefined ? { packageName: p.name } : {}), ...common } };
+  return { type: 'subscription.patch', id: { id }, body: { ...(p.name !== undefined ? { subscriptionName: p.name } : {}), ...common } };
+}
+
+function effectBase(v: View, id: string): Omit<Extract<Effect, { kind: 'container' }>, 'adds' | 'removes' | 'isDelete'> {
+  const container = v.d.kind === 'ServicePackage' ? 'package' : 'subscription';
+  return { kind: 'container', container, id, ...(v.packageRef ? { packageId: simId(v.packageRef) } : {}) };
+}
+
+function packageLabel(scope: PlanScope, v: View, sim: string): string {
+  return labelOf(scope, v.d.target, 'ServicePackage', sim);
+}
+
+function createContainer(scope: PlanScope, v: View): Draft {
+  const step = makeStep(v.d.key, v.d.target, 'create', createOp(v));
+  const fields: FieldDiff[] = [
+    { path: nameField(v), after: v.name },
+    ...(v.packageRef ? [{ path: 'package', after: packageLabel(scope, v, simId(v.packageRef)) }] : []),
+    { path: 'providers', after: attachmentLabels(v.providers) },
+    ...createMetadataFields(v.merged.metadata),
+  ];
+  const defaultTo = defaultOf(v.providers);
+  const effect: Effect = { ...effectBase(v, `@${step.id}`), adds: v.providers.map((a) => a.sim), removes: [], isDelete: false, ...(defaultTo ? { defaultTo } : {}) };
+  const ledger = ledgerSet(v.d, { createdBy: step.id }, v.merged.managedKeys);
+  return { change: { ...changeHead(v.d), action: 'create', fields, steps: [step.id], ledger }, steps: [{ step, effect }] };
+}
+
+/** The steps of an update: one patch, or `#attach` then `#detach` when providers are both added and removed. */
+function updateSteps(v: View, live: { id: string; providers: readonly ResolvedAttachment[] }, p: Parts): DraftStep[] {
+  const { adds, removes } = attachmentDelta(live.providers, v.providers);
+  const from = defaultOf(live.providers);
+  const to = defaultOf(v.providers);
+  const moved = from !== to ? { ...(from ? { defaultFrom: from } : {}), ...(to ? { defaultTo: to } : {}) } : {};
+  const base = effectBase(v, live.id);
+  if (adds.length === 0 || removes.length === 0) {
+    const step = makeStep(v.d.key, v.d.target, 'update', patchOp(v, live.id, p));
+    return [{ step, effect: { ...base, adds, removes, isDelete: false, ...moved } }];
+  }
+  const kept = live.providers.filter((a) => removes.includes(a.sim)).map((a) => ({ ...a, isDefault: false }));
+  const attach = makeStep(v.d.key, v.d.target, 'attach', patchOp(v, live.id, { ...p, providers: [...v.providers, ...kept] }));
+  const detach = makeStep(v.d.key, v.d.target, 'detach', patchOp(v, live.id, { providers: v.providers }), [attach.id]);
+  return [
+    { step: attach, effect: { ...base, adds, removes: [], isDelete: false, ...moved } },
+    { step: detach, effect: { ...base, adds: [], removes, isDelete: false } },
+  ];
+}
+
+function immutablePackage(scope: PlanScope, v: View, live: LiveSubscription, fields: FieldDiff[]): Draft {
+  const before = packageLabel(scope, v, live.packageId);
+  const after = packageLabel(scope, v, v.packageRef ? simId(v.packageRef) : '');
+  const blocker: Blocker = {
+    rule: 'PLAN_IMMUTABLE_FIELD',
+    summary: `a subscription cannot move to another package (${before} -> ${after})`,
+    hint: `keep package ${before} on ${v.d.name}, or declare a new subscription (another name) for package ${after} and remove this one`,
+    by: { kind: 'Subscription', name: v.d.name, id: live.id },
+  };
+  return blockedDraft({ ...changeHead(v.d), action: 'update', externalId: live.id, fields, steps: [] }, blocker);
+}
+
+function updateContainer(scope: PlanScope, v: View, live: LivePackage | LiveSubscription): Draft {
+  const liveName = 'packageName' in live ? live.packageName : live.subscriptionName;
+  const providers = liveAttachments(scope, v.d.target, live.providers);
+  const sameProviders = sameAttachments(providers, v.providers);
+  const main = [
+    ...diffValue(nameField(v), liveName, v.name),
+    ...(sameProviders ? [] : [{ path: 'providers', before: attachmentLabels(providers), after: attachmentLabels(v.providers) }]),
+  ];
+  const fields = withMetadataFields(main, live.metadata, v.merged.metadata);
+  if ('packageId' in live && v.packageRef && live.packageId !== simId(v.packageRef)) return immutablePackage(scope, v, live, fields);
+  const ledger = ledgerSet(v.d, { id: live.id }, v.merged.managedKeys);
+  const entry = matchedEntry(matchOf(scope, v.d.key));
+  if (fields.length === 0) return noopDraft(changeHead(v.d), live.id, entry, ledger);
+  const parts: Parts = {
+    ...(liveName !== v.name ? { name: v.name } : {}),
+    ...(sameProviders ? {} : { providers: v.providers }),
+    ...(diffValue('m', live.metadata, v.merged.metadata).length > 0 ? { metadata: v.merged.metadata } : {}),
+  };
+  const steps = updateSteps(v, { id: live.id, providers }, parts);
+  return { change: { ...changeHead(v.d), action: 'update', externalId: live.id, fields, steps: steps.map((s) => s.step.id), ledger }, steps };
+}
+
+function view(scope: PlanScope, d: DesiredContainer, live: LivePackage | LiveSubscription | undefined): View | { dangling: ReturnType<typeof danglingRef> } {
+  const resolved = resolveAttachments(scope, d, d.spec.providers);
+  if (resolved.dangling !== undefined) return { dangling: danglingRef(d, 'providerRef', 'ServiceProvider', resolved.dangling) };
+  let packageRef: IdRef | undefined;
+  if (d.kind === 'Subscription') {
+    packageRef = resolveRef(scope.ctx, scope.matches, { target: d.target, kind: 'ServicePackage' }, d.spec.package);
+    if (packageRef === undefined) return { dangling: danglingRef(d, 'packageRef', 'ServicePackage', refName(d.spec.package)) };
+  }
+  const m = matchOf(scope, d.key);
+  const merged = mergeMetadata({
+    ...(live ? { live: live.metadata } : {}),
+    ...(d.spec.userMetadata ? { declared: d.spec.userMetadata } : {}),
+    previouslyManaged: matchedEntry(m)?.managedMetadataKeys ?? [],
+    markers: { name: d.name, owner: scope.ctx.input.ledger.owner, hash: d.hash },
+  });
+  const name = d.kind === 'ServicePackage' ? d.spec.packageName : d.spec.subscriptionName;
+  return { d, name, providers: resolved.list, merged, ...(packageRef ? { packageRef } : {}) };
+}
+
+/** Plans one package or subscription; dangling references add an error diagnostic to `diags`. */
+export function planContainer(scope: PlanScope, d: DesiredContainer, diags: Diagnostic[]): Draft {
+  const m = matchOf(scope, d.key);
+  const t = streamwiseOf(scope.ctx, d.target);
+  const list = d.kind === 'ServicePackage' ? t?.packages : t?.subscriptions;
+  const live = m.found === 'live' ? list?.get(m.id) : undefined;
+  const v = view(scope, d, live);
+  const head = { ...changeHead(d), action: live ? ('update' as const) : ('create' as const), fields: [], steps: [], ...(live ? { externalId: live.id } : {}) };
+  if ('dangling' in v) {
+    diags.push(v.dangling.diagnostic);
+    return blockedDraft(head, v.dangling.blocker);
+  }
+  if (m.found === 'blocked') return blockedDraft(head, m.blocker);
+  return live ? updateContainer(scope, v, live) : createContainer(scope, v);
+}
