@@ -4,6 +4,7 @@
  * it is active), a provider is attached once, and a subscription only uses its package's
  * providers. Pure.
  */
+import { formatPath } from '../core/diagnostics.js';
 import { keyOf, type Attachment, type Declared, type Diagnostic, type ObjectRef, type OfKind } from '../core/model.js';
 import { fieldDiagnostic } from './problem.js';
 
@@ -38,10 +39,10 @@ function resolveRef<K extends 'ServiceProvider' | 'ServicePackage'>(
 ): { found?: OfKind<Declared, K>; problem?: Diagnostic } {
   const declared = index.get(keyOf(kind, ref.name));
   const field = at.length === 3 ? [...at, 'providerRef'] : at;
-  if (declared === undefined) return { problem: fieldDiagnostic(owner.origin, field, 'CONFIG_DANGLING_REF', `no ${kind} named ${JSON.stringify(ref.name)} is declared`) };
+  if (declared === undefined) return { problem: fieldDiagnostic(owner.origin, field, 'CONFIG_DANGLING_REF', `${formatPath(field)}: no ${kind} named ${JSON.stringify(ref.name)} is declared`) };
   const found = declared as OfKind<Declared, K>;
   if (declared.target !== owner.target) {
-    const summary = `${kind}/${ref.name} lives on target ${declared.target}, but ${owner.key} lives on target ${owner.target}`;
+    const summary = `${formatPath(field)}: ${kind}/${ref.name} lives on target ${declared.target}, but ${owner.key} lives on target ${owner.target}`;
     return { problem: fieldDiagnostic(owner.origin, field, 'CONFIG_CROSS_TARGET_REF', summary) };
   }
   return { found };
