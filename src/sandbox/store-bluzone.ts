@@ -54,76 +54,90 @@ const SEEDS = [
 
 const PUBLIC_KEYS = ['projectId', 'projectName', 'defaultOwnerEmail', 'joinAccountsEnabled', 'debugEnabled', 'useDefaultRemoteStorage', 'useDefaultRemoteConsumer', 'createdAt', 'updatedAt'] as const;
 
+/** Turns stored rows into wire projects and back: the secrets travel as one sealed value. */
+function projectCodec(sealer: Sealer) {
+  return {
+    toProject(row: { doc: string; sealed: string }): Project {
+      const doc = JSON.parse(row.doc) as Json;
+      const secrets = JSON.parse(sealer.open(row.sealed)) as ProjectSecrets;
+      return {
+        projectId: String(doc.projectId), projectName: doc.projectName, projectApiKey: secrets.projectApiKey,
+        defaultOwnerEmail: doc.defaultOwnerEmail, joinAccountsEnabled: doc.joinAccountsEnabled, debugEnabled: doc.debugEnabled,
+        useDefaultRemoteStorage: doc.useDefaultRemoteStorage, useDefaultRemoteConsumer: doc.useDefaultRemoteConsumer,
+        remoteStorage: secrets.remoteStorage, remoteConsumer: secrets.remoteConsumer, createdAt: doc.createdAt, updatedAt: doc.updatedAt,
+      };
+    },
+    toRow(p: Project, password: string): { doc: string; sealed: string } {
+      const secrets: ProjectSecrets = { projectApiKey: String(p.projectApiKey), defaultOwnerPassword: password, remoteStorage: p.remoteStorage as Json | null, remoteConsumer: p.remoteConsumer as Json | null };
+      return { doc: JSON.stringify(Object.fromEntries(PUBLIC_KEYS.map((k) => [k, p[k]]))), sealed: sealer.seal(JSON.stringify(secrets)) };
+    },
+    passwordOf: (row: { sealed: string }): string => (JSON.parse(sealer.open(row.sealed)) as ProjectSecrets).defaultOwnerPassword,
+  };
+}
+
+/** The wire form of a reseller, its defaults opened. */
+function toReseller(row: ResellerRow, sealer: Sealer): Json {
+  const open = (sealed: string | null): Json | null => (sealed === null ? null : (JSON.parse(sealer.open(sealed)) as Json));
+  return {
+    serviceProviderId: row.id, name: row.name, contactEmail: row.contact_email,
+    defaultRemoteStorage: open(row.default_remote_storage), defaultRemoteConsumer: open(row.default_remote_consumer),
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+/** Creates the seeded resellers when absent and loads every reseller's key; returns key -> reseller id. */
+function seedResellers(s: Statements, sealer: Sealer, apiKey: string | undefined): Map<string, string> {
+  const at = Date.now();
+  for (const seed of SEEDS) {
+    const key = seed.id === '1' ? apiKey : undefined;
+    if (!s.reseller.get(seed.id)) s.insertReseller.run(seed.id, seed.name, seed.contactEmail, sealer.seal(key ?? randomBytes(24).toString('base64url')), at, at);
+    else if (key !== undefined) s.setKey.run(sealer.seal(key), seed.id);
+  }
+  return new Map(s.resellers.all().map((row) => [sealer.open(row.api_key), row.id]));
+}
+
 /** Prepares the statements once. */
 export function createBluzoneStore(db: Db, sealer: Sealer): BluzoneStore {
   const s = prepare(db);
-  const keys = new Map<string, string>();
-  const openJson = (sealed: string | null): Json | null => (sealed === null ? null : (JSON.parse(sealer.open(sealed)) as Json));
-  const toProject = (row: { doc: string; sealed: string }): Project => {
-    const doc = JSON.parse(row.doc) as Json;
-    const secrets = JSON.parse(sealer.open(row.sealed)) as ProjectSecrets;
-    return {
-      projectId: String(doc.projectId), projectName: doc.projectName, projectApiKey: secrets.projectApiKey,
-      defaultOwnerEmail: doc.defaultOwnerEmail, joinAccountsEnabled: doc.joinAccountsEnabled, debugEnabled: doc.debugEnabled,
-      useDefaultRemoteStorage: doc.useDefaultRemoteStorage, useDefaultRemoteConsumer: doc.useDefaultRemoteConsumer,
-      remoteStorage: secrets.remoteStorage, remoteConsumer: secrets.remoteConsumer, createdAt: doc.createdAt, updatedAt: doc.updatedAt,
-    };
-  };
-  const sealProject = (p: Project, password: string) => ({
-    doc: JSON.stringify(Object.fromEntries(PUBLIC_KEYS.map((k) => [k, p[k]]))),
-    sealed: sealer.seal(JSON.stringify({ projectApiKey: p.projectApiKey, defaultOwnerPassword: password, remoteStorage: p.remoteStorage, remoteConsumer: p.remoteConsumer })),
-  });
+  const codec = projectCodec(sealer);
+  let keys = new Map<string, string>();
   return {
     seedResellers(apiKey) {
-      const at = Date.now();
-      for (const seed of SEEDS) {
-        const key = seed.id === '1' && apiKey !== undefined ? apiKey : undefined;
-        if (!s.reseller.get(seed.id)) s.insertReseller.run(seed.id, seed.name, seed.contactEmail, sealer.seal(key ?? randomBytes(24).toString('base64url')), at, at);
-        else if (key !== undefined) s.setKey.run(sealer.seal(key), seed.id);
-      }
-      for (const row of s.resellers.all()) keys.set(sealer.open(row.api_key), row.id);
+      keys = seedResellers(s, sealer, apiKey);
       return [...keys].find(([, id]) => id === '1')?.[0] ?? '';
     },
     resellerOfKey: (key) => [...keys].find(([k]) => secretEquals(key, k))?.[1],
     reseller(id) {
       const row = s.reseller.get(id);
-      if (!row) return undefined;
-      return {
-        serviceProviderId: row.id, name: row.name, contactEmail: row.contact_email,
-        defaultRemoteStorage: openJson(row.default_remote_storage), defaultRemoteConsumer: openJson(row.default_remote_consumer),
-        createdAt: row.created_at, updatedAt: row.updated_at,
-      };
+      return row && toReseller(row, sealer);
     },
     setDefault(id, kind, value, at) {
-      const sealed = value === null ? null : sealer.seal(JSON.stringify(value));
-      (kind === 'remoteStorage' ? s.setStorage : s.setConsumer).run(sealed, at, id);
+      (kind === 'remoteStorage' ? s.setStorage : s.setConsumer).run(value === null ? null : sealer.seal(JSON.stringify(value)), at, id);
     },
-    projects: (resellerId) => s.projects.all(resellerId).map(toProject),
+    projects: (resellerId) => s.projects.all(resellerId).map(codec.toProject),
     project(resellerId, projectId) {
       const row = s.project.get(resellerId, projectId);
-      return row ? toProject(row) : undefined;
+      return row ? codec.toProject(row) : undefined;
     },
     hasProjectNamed: (resellerId, name) => s.projectNamed.get(resellerId, name) !== undefined,
     insertProject(resellerId, project, password) {
-      const { doc, sealed } = sealProject(project, password);
+      const { doc, sealed } = codec.toRow(project, password);
       s.insertProject.run(resellerId, project.projectId, String(project.projectName), doc, sealed);
     },
     deleteProject: (resellerId, projectId) => s.deleteProject.run(resellerId, projectId).changes > 0,
     updateFollowers(resellerId, kind, value, at) {
       const flag = kind === 'remoteStorage' ? 'useDefaultRemoteStorage' : 'useDefaultRemoteConsumer';
-      let n = 0;
-      for (const row of s.projects.all(resellerId)) {
-        const project = toProject(row);
-        if (project[flag] !== true) continue;
-        const password = (JSON.parse(sealer.open(row.sealed)) as ProjectSecrets).defaultOwnerPassword;
-        const { doc, sealed } = sealProject({ ...project, [kind]: value, updatedAt: at }, password);
+      const followers = s.projects.all(resellerId).map((row) => ({ row, project: codec.toProject(row) })).filter((f) => f.project[flag] === true);
+      for (const { row, project } of followers) {
+        const { doc, sealed } = codec.toRow({ ...project, [kind]: value, updatedAt: at }, codec.passwordOf(row));
         s.updateProject.run(doc, sealed, resellerId, project.projectId);
-        n++;
       }
-      return n;
+      return followers.length;
     },
   };
 }
+
+type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: Db) {
   return {

@@ -88,12 +88,8 @@ export function createStreamwiseStore(db: Db): StreamwiseStore {
     subscriptionsOf: (packageId) => links.subscriptionsOf.all(packageId),
     subscriptionLinksOf: (packageId) => links.subscriptionLinksOf.all(packageId),
     activeOf(providerIds) {
-      const out = new Map<string, boolean>();
-      for (const id of providerIds) {
-        const row = stmts.providers.find.get(id);
-        if (row) out.set(id, (JSON.parse(row.doc) as { active?: unknown }).active === true);
-      }
-      return out;
+      const found = providerIds.map((id) => [id, stmts.providers.find.get(id)] as const);
+      return new Map(found.flatMap(([id, row]) => (row ? [[id, (JSON.parse(row.doc) as { active?: unknown }).active === true] as const] : [])));
     },
   };
 }

@@ -36,13 +36,15 @@ const STORAGE_KEYS = ['storageProvider', 'storageRegion', 'storageResourceIdenti
 const CONSUMER_KEYS = ['awsAccessKey', 'awsSecretKey', 'kinesisEndpoint', 'streamName', 'streamType', 'partitionKey'] as const;
 const STREAM_TYPES = ['PACKET_DATA', 'LOCATION_DATA', 'POLICY_EVENT_DATA'];
 
+/** Absent and null mean "none"; anything else that is not an object is refused. */
+function nullOrRefused(value: unknown, field: string, errors: FieldErrors): null {
+  if (value !== null && value !== undefined) errors.add(field, 'must be an object or null');
+  return null;
+}
+
 /** A remoteStorage (or null); returns it with defaults filled in: assumeRoleEnabled false, assumeRoleName null, storageTypes []. */
 export function checkRemoteStorage(value: unknown, field: string, errors: FieldErrors): Json | null {
-  if (value === null || value === undefined) return null;
-  if (!isObject(value)) {
-    errors.add(field, 'must be an object or null');
-    return null;
-  }
+  if (!isObject(value)) return nullOrRefused(value, field, errors);
   checkKeys(value, STORAGE_KEYS, `${field}.`, errors);
   if (value.storageProvider !== 'AWS') errors.add(`${field}.storageProvider`, "must be 'AWS'");
   for (const k of ['storageRegion', 'storageResourceIdentifier', 'accessKey', 'secretKey']) checkString(value, k, `${field}.${k}`, errors);
@@ -59,11 +61,7 @@ export function checkRemoteStorage(value: unknown, field: string, errors: FieldE
 
 /** A remoteConsumer (or null); returns it with `partitionKey` defaulting to null. */
 export function checkRemoteConsumer(value: unknown, field: string, errors: FieldErrors): Json | null {
-  if (value === null || value === undefined) return null;
-  if (!isObject(value)) {
-    errors.add(field, 'must be an object or null');
-    return null;
-  }
+  if (!isObject(value)) return nullOrRefused(value, field, errors);
   checkKeys(value, CONSUMER_KEYS, `${field}.`, errors);
   for (const k of ['awsAccessKey', 'awsSecretKey', 'kinesisEndpoint', 'streamName']) checkString(value, k, `${field}.${k}`, errors);
   if (!STREAM_TYPES.includes(String(value.streamType))) errors.add(`${field}.streamType`, `must be one of ${STREAM_TYPES.join(', ')}`);

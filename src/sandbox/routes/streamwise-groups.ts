@@ -71,16 +71,23 @@ function writeGroup(deps: StreamwiseDeps, collection: GroupCollection, body: Jso
   if (links && collection === 'subscriptions') checkInPackage(deps, packageId, links);
   if (links && collection === 'packages' && current) checkRemovals(deps, current, links);
   const nameField = NAME_FIELD[collection];
-  const identity = current ?? { ...newIdentity(deps, collection), [nameField]: undefined, ...(collection === 'subscriptions' ? { package_id: packageId } : {}), providers: [], metadata: {} };
+  const base = current ?? blankGroup(deps, collection, packageId);
   const doc: Doc = {
-    ...identity,
+    ...base,
     ...(body[nameField] === undefined ? {} : { [nameField]: body[nameField] }),
     ...(links ? { providers: links } : {}),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata }),
-    updated_at: current ? deps.now().toISOString() : identity.updated_at,
+    updated_at: current ? deps.now().toISOString() : base.updated_at,
   };
   deps.store.save(collection, doc, { name: String(doc[nameField]), packageId, ...(links ? { links } : {}) });
   return doc;
+}
+
+/** A new package or subscription before the body is applied, its fields in wire order. */
+function blankGroup(deps: StreamwiseDeps, collection: GroupCollection, packageId: string): Doc {
+  const { id, uuid, ulid, created_at, updated_at } = newIdentity(deps, collection);
+  const owner = collection === 'subscriptions' ? { package_id: packageId } : {};
+  return { id, uuid, ulid, [NAME_FIELD[collection]]: '', ...owner, providers: [], metadata: {}, created_at, updated_at };
 }
 
 function deleteGroup(deps: StreamwiseDeps, collection: GroupCollection, ctx: RequestContext): Reply {

@@ -26,8 +26,8 @@ async function startSandboxCli(args: readonly string[], env: Record<string, stri
   return { url, out: running.lines.map(text).join('\n'), ms: first.at - started };
 }
 
-async function stop(): Promise<{ code: number | null }> {
-  running?.child.kill('SIGTERM');
+async function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null }> {
+  running?.child.kill(signal);
   const exit = await running?.exited;
   return { code: exit?.code ?? null };
 }
@@ -69,11 +69,12 @@ describe('syncwise sandbox', () => {
     expect(readFileSync(join(dir, 'sandbox.db')).includes('env-token-5c1d9e')).toBe(false);
   });
 
-  it('starts with injected faults and exits 1 on an invalid fault spec', async () => {
+  it('starts with injected faults, stops cleanly on SIGINT, and exits 1 on an invalid fault spec', async () => {
     const { url } = await startSandboxCli(['--faults', 'error=1,seed=3']);
     const res = await call(`${url}/service-providers`, { method: 'GET' });
     expect([500, 502, 503]).toContain(res.status);
-    expect((await stop()).code).toBe(0);
+    expect((await stop('SIGINT')).code).toBe(0);
+    expect(running?.stderr()).toContain('"signal":"SIGINT"');
     running = startCli(['sandbox', '--port', '0', '--data', join(dir, 'x.db'), '--faults', 'boom=1'], { cwd: dir });
     expect((await running.exited).code).toBe(1);
     expect(running.stderr()).toContain('unknown fault "boom"');

@@ -49,6 +49,14 @@ describe('streamwise service providers', () => {
     ]);
   });
 
+  it('keeps a __proto__ metadata key as data', async () => {
+    const body = '{"provider_name":"Proto","provider_type":"scalelite","properties":{"url":"https://p.example.com/","secret":"s-proto"},"metadata":{"__proto__":{"polluted":true}}}';
+    const res = await sb.sw<One<ProviderWire>>('POST', '/service-providers', body);
+    expect(res.status).toBe(201);
+    expect(Object.getOwnPropertyNames(res.body.data.metadata)).toEqual(['__proto__']);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('refuses a change of provider_type on patch', async () => {
     const p = await create('Typed');
     const res = await sb.sw<SwError>('PATCH', `/service-providers/${p.id}`, { provider_type: 'scalelite' });
