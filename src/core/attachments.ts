@@ -37,6 +37,11 @@ function byLabel(a: ResolvedAttachment, b: ResolvedAttachment): number {
   return cmp(a.label, b.label) || cmp(a.sim, b.sim);
 }
 
+/** Attachments in display order (by label, then id): the order bodies and plans use. */
+export function sortAttachments(list: readonly ResolvedAttachment[]): ResolvedAttachment[] {
+  return [...list].sort(byLabel);
+}
+
 /** Live attachments in the same shape as resolved ones, sorted by label. */
 export function liveAttachments(scope: PlanScope, target: string, list: readonly LiveAttachment[]): ResolvedAttachment[] {
   return list

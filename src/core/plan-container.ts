@@ -14,6 +14,7 @@ import {
   refName,
   resolveAttachments,
   sameAttachments,
+  sortAttachments,
   type ResolvedAttachment,
 } from './attachments.js';
 import type { Blocker, FieldDiff, IdRef, Operation } from './change.js';
@@ -80,19 +81,23 @@ function createContainer(scope: PlanScope, v: View): Draft {
   return { change: { ...changeHead(v.d), action: 'create', fields, steps: [step.id], ledger }, steps: [{ step, effect }] };
 }
 
-/** The steps of an update: one patch, or `#attach` then `#detach` when providers are both added and removed. */
+/**
+ * The steps of an update: one patch, or for a package that both gains and loses providers `#attach`
+ * then `#detach`. A subscription needs no split: it waits for its package's `#attach` and the
+ * package's `#detach` waits for it.
+ */
 function updateSteps(v: View, live: { id: string; providers: readonly ResolvedAttachment[] }, p: Parts): DraftStep[] {
   const { adds, removes } = attachmentDelta(live.providers, v.providers);
   const from = defaultOf(live.providers);
   const to = defaultOf(v.providers);
   const moved = from !== to ? { ...(from ? { defaultFrom: from } : {}), ...(to ? { defaultTo: to } : {}) } : {};
   const base = effectBase(v, live.id);
-  if (adds.length === 0 || removes.length === 0) {
+  if (v.d.kind === 'Subscription' || adds.length === 0 || removes.length === 0) {
     const step = makeStep(v.d.key, v.d.target, 'update', patchOp(v, live.id, p));
     return [{ step, effect: { ...base, adds, removes, isDelete: false, ...moved } }];
   }
   const kept = live.providers.filter((a) => removes.includes(a.sim)).map((a) => ({ ...a, isDefault: false }));
-  const attach = makeStep(v.d.key, v.d.target, 'attach', patchOp(v, live.id, { ...p, providers: [...v.providers, ...kept] }));
+  const attach = makeStep(v.d.key, v.d.target, 'attach', patchOp(v, live.id, { ...p, providers: sortAttachments([...v.providers, ...kept]) }));
   const detach = makeStep(v.d.key, v.d.target, 'detach', patchOp(v, live.id, { providers: v.providers }), [attach.id]);
   return [
     { step: attach, effect: { ...base, adds, removes: [], isDelete: false, ...moved } },
