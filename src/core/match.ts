@@ -16,7 +16,7 @@ export type Match =
 
 export interface Matches {
   readonly byKey: ReadonlyMap<Key, Match>;
-  /** `<target>/<kind>/<id>` -> key of the declaration that manages that live object. */
+  /** `<target>/<kind>/<id>` -> key of the declaration (or owned ledger entry) of that live object. */
   readonly byLive: ReadonlyMap<string, Key>;
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -128,6 +128,10 @@ export function matchAll(ctx: PlanContext): Matches {
     const m = matchOne(ctx, d, diagnostics);
     byKey.set(d.key, m);
     if (m.found === 'live' && d.kind !== 'ProjectDefaults') byLive.set(liveKey(d.target, d.kind, m.id), d.key);
+  }
+  for (const e of undeclaredEntries(ctx)) {
+    const at = liveKey(e.target, e.kind, e.externalId);
+    if (e.state === 'applied' && !byLive.has(at)) byLive.set(at, e.key);
   }
   return { byKey, byLive, diagnostics };
 }

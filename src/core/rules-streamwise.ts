@@ -73,7 +73,7 @@ function packageDeleteRule(n: Namer, step: Step, id: string): Blocker | undefine
   return {
     rule: 'package_in_use',
     summary: `the platform would refuse to delete ${container(n, pkg).text} (409 package_in_use)`,
-    hint: `${where.text}${where.suffix} belongs to it: delete that subscription first, or declare ${nameOfKey(step.key)} again`,
+    hint: `${container(n, pkg).text} still has ${where.text}${where.suffix}: delete that subscription first, or declare ${nameOfKey(step.key)} again`,
     by: where.by,
   };
 }
