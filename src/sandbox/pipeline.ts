@@ -47,10 +47,12 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function createRequestListener(o: PipelineOptions): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = performance.now();
+    const line = (status: number | 'reset') => ({ method: req.method, path: (req.url ?? '').split('?')[0], status, ms: Math.round(performance.now() - started) });
     handle(o, req, res).then(
-      (status) => o.log?.debug({ method: req.method, path: (req.url ?? '').split('?')[0], status, ms: Math.round(performance.now() - started) }, 'request'),
-      () => {
+      (status) => o.log?.debug(line(status), 'request'),
+      (e: unknown) => {
         if (!res.headersSent) sendJson(res, 500, '{"error":{"code":"internal","message":"internal error","details":{}}}');
+        o.log?.debug({ ...line(500), error: e instanceof Error ? e.message : String(e) }, 'request failed');
       },
     );
   };
@@ -72,7 +74,7 @@ async function handle(o: PipelineOptions, req: IncomingMessage, res: ServerRespo
   if (decision.delayMs > 0) await sleep(decision.delayMs);
   const fault = injectedFault(decision);
   if (fault === 'reset') return drop(o, req);
-  const reply = fault ? errorReply(surface, fault) : await answer(surface, req, url, match);
+  const reply = fault ? errorReply(surface, fault) : await answer(o, surface, req, url, match);
   if (decision.dropAfterWrite && WRITES.has(method) && reply.status < 300) return drop(o, req);
   sendJson(res, reply.status, reply.json, reply.headers);
   o.count(`status:${reply.status}`);
@@ -105,7 +107,7 @@ function errorReply(surface: ApiSurface, error: ApiError): WireReply {
   return { status: error.status, json: surface.renderError(error), ...(retryAfter ? { headers: retryAfter } : {}) };
 }
 
-async function answer(surface: ApiSurface, req: IncomingMessage, url: URL, match: RouteMatch | undefined): Promise<WireReply> {
+async function answer(o: PipelineOptions, surface: ApiSurface, req: IncomingMessage, url: URL, match: RouteMatch | undefined): Promise<WireReply> {
   const raw = await readBody(req);
   try {
     if (raw === 'too-large') throw new ApiError(413, 'payload_too_large', 'the request body exceeds 1 MiB');
@@ -116,7 +118,8 @@ async function answer(surface: ApiSurface, req: IncomingMessage, url: URL, match
     return { status: reply.status, json: reply.json ?? (reply.body === undefined ? undefined : JSON.stringify(reply.body)) };
   } catch (e) {
     if (e instanceof ApiError) return errorReply(surface, e);
-    throw e;
+    o.log?.debug({ method: req.method, path: url.pathname, error: e instanceof Error ? e.message : String(e) }, 'handler failed');
+    return errorReply(surface, new ApiError(500, 'internal', 'internal error'));
   }
 }
 
