@@ -3,10 +3,11 @@
  * imports its implementation only when it runs.
  */
 import type { Command } from 'commander';
+import { crdsCommand } from './crds.js';
 import { sandboxCommand } from './sandbox.js';
 import { validateCommand } from './validate.js';
 
 /** Registers one command; its action reports the process exit code through `setExit`. */
 export type CommandDefinition = (program: Command, setExit: (code: number) => void) => void;
 
-export const commands: readonly CommandDefinition[] = [validateCommand, sandboxCommand];
+export const commands: readonly CommandDefinition[] = [validateCommand, sandboxCommand, crdsCommand];
