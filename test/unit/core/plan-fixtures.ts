@@ -28,9 +28,16 @@ export const SW = 'sw';
 export const BZ = 'bz';
 export const OWNER = 'team-a';
 
+function reveal(v: unknown): unknown {
+  if (isSensitive(v)) return { $s: v.reveal() };
+  if (Array.isArray(v)) return v.map(reveal);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+  return v;
+}
+
 /** A short stable digest of a value (secrets included), standing in for the engine's salted hash. */
 export function digest(value: unknown): string {
-  const text = JSON.stringify(value, (_k, v: unknown) => (isSensitive(v) ? { $s: v.reveal() } : v));
+  const text = JSON.stringify(reveal(value));
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
   return h.toString(16).padStart(8, '0');
