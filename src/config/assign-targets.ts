@@ -3,7 +3,7 @@
  * Target of the right api. Without one: the embedded sandbox when the configuration declares no
  * Target at all, else the only Target of the matching api. Pure.
  */
-import { EMBEDDED_TARGET, type Api, type Declared, type Diagnostic, type Kind, type OfKind } from '../core/model.js';
+import { EMBEDDED_TARGET, keyOf, type Api, type Declared, type Diagnostic, type Kind, type OfKind } from '../core/model.js';
 import { UNASSIGNED_TARGET } from './convert-common.js';
 import { fieldDiagnostic } from './problem.js';
 
@@ -18,10 +18,11 @@ function names(targets: readonly Target[]): string {
   return targets.map((t) => t.name).join(', ');
 }
 
-function explicitTarget(d: Exclude<Declared, Target>, targets: ReadonlyMap<string, Target>): Diagnostic | undefined {
+function explicitTarget(d: Exclude<Declared, Target>, targets: ReadonlyMap<string, Target>, rejected: ReadonlySet<string>): Diagnostic | undefined {
   const api = apiOfKind(d.kind);
   const target = targets.get(d.target);
   const at = ['spec', 'targetRef'];
+  if (target === undefined && rejected.has(keyOf('Target', d.target))) return undefined;
   if (target === undefined) {
     const known = targets.size > 0 ? `declared Targets: ${names([...targets.values()])}` : 'no Target is declared';
     return fieldDiagnostic(d.origin, at, 'CONFIG_DANGLING_REF', `spec.targetRef: no Target named ${JSON.stringify(d.target)} (${known})`);
@@ -40,15 +41,16 @@ function implicitTarget(d: Exclude<Declared, Target>, targets: readonly Target[]
     candidates.length === 0
       ? `spec.targetRef is required: a ${d.kind} lives on a ${api} Target, and none is declared (declared Targets: ${names(targets)})`
       : `spec.targetRef is required: several ${api} Targets are declared (${names(candidates)})`;
-  return { severity: 'error', code: 'CONFIG_TARGET_REQUIRED', summary, origin: { ...d.origin, path: 'spec.targetRef' } };
+  return fieldDiagnostic(d.origin, ['spec', 'targetRef'], 'CONFIG_TARGET_REQUIRED', summary);
 }
 
 /**
  * Returns every declaration with `target` set, and a diagnostic for each one whose target cannot
  * be decided. Unassigned input is `''` or `EMBEDDED_TARGET`; any other value is an explicit
- * `targetRef`. The first Target of a duplicated name wins (duplicates are reported elsewhere).
+ * `targetRef`. The first Target of a duplicated name wins (duplicates are reported elsewhere);
+ * a `targetRef` to a rejected Target (`rejected` keys) is not reported again.
  */
-export function assignTargets(declared: readonly Declared[]): { declared: Declared[]; diagnostics: Diagnostic[] } {
+export function assignTargets(declared: readonly Declared[], rejected: ReadonlySet<string> = new Set()): { declared: Declared[]; diagnostics: Diagnostic[] } {
   const targets = declared.filter((d): d is Target => d.kind === 'Target');
   const byName = new Map<string, Target>();
   for (const t of targets) if (!byName.has(t.name)) byName.set(t.name, t);
@@ -56,7 +58,7 @@ export function assignTargets(declared: readonly Declared[]): { declared: Declar
   const out = declared.map((d): Declared => {
     if (d.kind === 'Target') return d;
     if (d.target !== UNASSIGNED_TARGET && d.target !== EMBEDDED_TARGET) {
-      const problem = explicitTarget(d, byName);
+      const problem = explicitTarget(d, byName, rejected);
       if (problem !== undefined) diagnostics.push(problem);
       return d;
     }

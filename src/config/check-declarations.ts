@@ -9,6 +9,16 @@ import { assignTargets } from './assign-targets.js';
 import { checkReferences, indexByKey } from './check-references.js';
 import { fieldDiagnostic, fieldOrigin, type SourceOrigin } from './problem.js';
 
+/** Options of `checkDeclarations`. */
+export interface CheckOptions {
+  /**
+   * Keys (`<kind>/<name>`) of documents rejected by the per-file step (see `TextResult.rejected`):
+   * references to them are not reported as dangling, since their own diagnostics explain them.
+   * @default []
+   */
+  readonly rejected?: Iterable<string>;
+}
+
 /** Declarations with targets assigned, and every cross-declaration problem. */
 export interface CheckResult {
   readonly declared: Declared[];
@@ -60,9 +70,9 @@ function uniquenessProblems(declared: readonly Declared[]): Diagnostic[] {
  * `declarationsFromText` / `declaredFromCustomResource` (targets unassigned unless `targetRef` was
  * given). Never throws; every problem is a diagnostic on the field concerned.
  */
-export function checkDeclarations(declared: readonly Declared[]): CheckResult {
-  const assigned = assignTargets(declared);
-  const index = indexByKey(assigned.declared);
-  const diagnostics = [...assigned.diagnostics, ...uniquenessProblems(assigned.declared), ...checkReferences(assigned.declared, index)];
+export function checkDeclarations(declared: readonly Declared[], options: CheckOptions = {}): CheckResult {
+  const index = indexByKey(declared, options.rejected);
+  const assigned = assignTargets(declared, index.rejected);
+  const diagnostics = [...assigned.diagnostics, ...uniquenessProblems(assigned.declared), ...checkReferences(assigned.declared, indexByKey(assigned.declared, index.rejected))];
   return { declared: assigned.declared, diagnostics };
 }

@@ -4,7 +4,7 @@
  * reserved names. Pure.
  */
 import { formatPath } from '../core/diagnostics.js';
-import { API_VERSION, EMBEDDED_TARGET, KINDS, RESERVED_PREFIX, type Kind } from '../core/model.js';
+import { API_VERSION, EMBEDDED_TARGET, KINDS, keyOf, RESERVED_PREFIX, type Kind } from '../core/model.js';
 import type * as G from './generated/declarations.js';
 import type { Problem } from './problem.js';
 import { editDistance } from './schema-messages.js';
@@ -66,6 +66,18 @@ function reservedProblems(doc: G.Declaration): Problem[] {
     problems.push({ path, at: 'value', code: 'CONFIG_RESERVED_NAME', message: `metadata.name "${EMBEDDED_TARGET}" is reserved for the embedded sandbox; choose another Target name` });
   }
   return problems;
+}
+
+/**
+ * The key (`<kind>/<name>`) a rejected document would have had, when its kind and name can be
+ * read, so that references to it are not reported as dangling on top of its own problems.
+ */
+export function keyOfRejected(data: unknown): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const kind = own(data, 'kind');
+  const meta = own(data, 'metadata');
+  const name = typeof meta === 'object' && meta !== null ? own(meta, 'name') : undefined;
+  return typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof name === 'string' ? keyOf(kind as Kind, name) : undefined;
 }
 
 /** Checks one document fully; a document that passes is typed as its kind's generated type. */

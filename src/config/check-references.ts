@@ -12,14 +12,18 @@ type Provider = OfKind<Declared, 'ServiceProvider'>;
 type Package = OfKind<Declared, 'ServicePackage'>;
 type Subscription = OfKind<Declared, 'Subscription'>;
 
-/** Declarations of one configuration indexed by key; the first of a duplicated key wins. */
-export type Index = ReadonlyMap<string, Declared>;
+/** Declarations of one configuration by key (the first of a duplicated key wins). */
+export interface Index {
+  readonly declared: ReadonlyMap<string, Declared>;
+  /** keys of documents rejected with their own diagnostics: references to them are not reported again */
+  readonly rejected: ReadonlySet<string>;
+}
 
 /** Indexes declarations by key (`<kind>/<name>`). */
-export function indexByKey(declared: readonly Declared[]): Index {
-  const index = new Map<string, Declared>();
-  for (const d of declared) if (!index.has(d.key)) index.set(d.key, d);
-  return index;
+export function indexByKey(declared: readonly Declared[], rejected: Iterable<string> = []): Index {
+  const byKey = new Map<string, Declared>();
+  for (const d of declared) if (!byKey.has(d.key)) byKey.set(d.key, d);
+  return { declared: byKey, rejected: new Set(rejected) };
 }
 
 function refText(ref: ObjectRef): string {
@@ -37,8 +41,9 @@ function resolveRef<K extends 'ServiceProvider' | 'ServicePackage'>(
   at: readonly (string | number)[],
   index: Index,
 ): { found?: OfKind<Declared, K>; problem?: Diagnostic } {
-  const declared = index.get(keyOf(kind, ref.name));
+  const declared = index.declared.get(keyOf(kind, ref.name));
   const field = at.length === 3 ? [...at, 'providerRef'] : at;
+  if (declared === undefined && index.rejected.has(keyOf(kind, ref.name))) return {};
   if (declared === undefined) return { problem: fieldDiagnostic(owner.origin, field, 'CONFIG_DANGLING_REF', `${formatPath(field)}: no ${kind} named ${JSON.stringify(ref.name)} is declared`) };
   const found = declared as OfKind<Declared, K>;
   if (declared.target !== owner.target) {

@@ -6,7 +6,7 @@
  * resource's own namespace. Pure.
  */
 import type { Declared, Diagnostic, Origin } from '../core/model.js';
-import { checkDocument } from './check-document.js';
+import { checkDocument, keyOfRejected } from './check-document.js';
 import { toDiagnostic, type Problem } from './problem.js';
 import { customResourceSecretPolicy } from './secret-policies.js';
 import { toDeclared } from './to-declared.js';
@@ -31,17 +31,21 @@ function declarationPart(obj: unknown): Record<string, unknown> {
 
 /**
  * Validates and converts one custom resource (as read from the Kubernetes API). Returns no
- * declaration when it has any problem; targets are left unassigned (see `checkDeclarations`).
+ * declaration when it has any problem (and then its key in `rejected`, for `checkDeclarations`);
+ * targets are left unassigned (see `checkDeclarations`).
  */
-export function declaredFromCustomResource(obj: unknown): { declared: Declared[]; diagnostics: Diagnostic[] } {
+export function declaredFromCustomResource(obj: unknown): { declared: Declared[]; diagnostics: Diagnostic[]; rejected: string[] } {
   const namespace = text(own(own(obj, 'metadata'), 'namespace'));
   const name = text(own(own(obj, 'metadata'), 'name')) ?? '(unnamed)';
   const origin: Origin = { object: namespace !== undefined ? `${namespace}/${name}` : name };
   const checked = checkDocument(declarationPart(obj));
-  const located = (problems: readonly Problem[]): Diagnostic[] => problems.map((p) => toDiagnostic(p, origin));
-  if (checked.doc === undefined) return { declared: [], diagnostics: located(checked.problems) };
+  const reject = (problems: readonly Problem[]): { declared: Declared[]; diagnostics: Diagnostic[]; rejected: string[] } => {
+    const key = keyOfRejected(obj);
+    return { declared: [], diagnostics: problems.map((p) => toDiagnostic(p, origin)), rejected: key !== undefined ? [key] : [] };
+  };
+  if (checked.doc === undefined) return reject(checked.problems);
   const converted = toDeclared(checked.doc, { origin, secret: customResourceSecretPolicy(namespace), cite: () => undefined });
   const problems = [...checked.problems, ...converted.problems];
-  if (converted.declared === undefined || problems.length > 0) return { declared: [], diagnostics: located(problems) };
-  return { declared: [converted.declared], diagnostics: [] };
+  if (converted.declared === undefined || problems.length > 0) return reject(problems);
+  return { declared: [converted.declared], diagnostics: [], rejected: [] };
 }

@@ -5,7 +5,7 @@
  */
 import { formatPath } from '../core/diagnostics.js';
 import type { Declared, Diagnostic } from '../core/model.js';
-import { checkDocument } from './check-document.js';
+import { checkDocument, keyOfRejected } from './check-document.js';
 import type { FieldPath, Locator, Position } from './locate.js';
 import { parseDocuments, type ParsedDocument } from './parse.js';
 import { toDiagnostic, type Problem, type SourceOrigin } from './problem.js';
@@ -26,6 +26,8 @@ export interface TextOptions {
 export interface TextResult {
   readonly declared: Declared[];
   readonly diagnostics: Diagnostic[];
+  /** keys of documents rejected with diagnostics (pass them to `checkDeclarations`) */
+  readonly rejected: string[];
 }
 
 function locateProblem(locate: Locator): (p: Problem) => Position {
@@ -35,16 +37,21 @@ function locateProblem(locate: Locator): (p: Problem) => Position {
 function convertDocument(parsed: ParsedDocument, file: string, options: TextOptions): TextResult {
   const origin = { file, line: parsed.start.line, col: parsed.start.col };
   const where = locateProblem(parsed.locate);
+  const reject = (problems: readonly Problem[]): TextResult => {
+    const key = keyOfRejected(parsed.data);
+    return { declared: [], diagnostics: problems.map((p) => toDiagnostic(p, origin, where)), rejected: key !== undefined ? [key] : [] };
+  };
   const checked = checkDocument(parsed.data);
-  if (checked.doc === undefined) return { declared: [], diagnostics: checked.problems.map((p) => toDiagnostic(p, origin, where)) };
+  if (checked.doc === undefined) return reject(checked.problems);
   const cited: FieldPath[] = [];
   const secret = fileSecretPolicy({ file, ...options });
   const converted = toDeclared(checked.doc, { origin, secret, cite: (path) => cited.push(path) });
   const problems = [...checked.problems, ...converted.problems];
-  if (converted.declared === undefined || problems.length > 0) return { declared: [], diagnostics: problems.map((p) => toDiagnostic(p, origin, where)) };
-  const fields = Object.fromEntries(cited.map((path) => [formatPath(path), parsed.locate.value(path)]));
+  if (converted.declared === undefined || problems.length > 0) return reject(problems);
+  // `spec` is cited by its key: a missing field of spec (such as targetRef) is reported on that line
+  const fields = Object.fromEntries([['spec', parsed.locate.key(['spec'])], ...cited.map((path) => [formatPath(path), parsed.locate.value(path)])]);
   const withFields: SourceOrigin = { ...origin, fields };
-  return { declared: [{ ...converted.declared, origin: withFields }], diagnostics: [] };
+  return { declared: [{ ...converted.declared, origin: withFields }], diagnostics: [], rejected: [] };
 }
 
 /**
@@ -56,10 +63,12 @@ export function declarationsFromText(text: string, file: string, options: TextOp
   const parsed = parseDocuments(text, file, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
   const declared: Declared[] = [];
   const diagnostics = [...parsed.diagnostics];
+  const rejected: string[] = [];
   for (const doc of parsed.documents) {
     const one = convertDocument(doc, file, options);
     declared.push(...one.declared);
     diagnostics.push(...one.diagnostics);
+    rejected.push(...one.rejected);
   }
-  return { declared, diagnostics };
+  return { declared, diagnostics, rejected };
 }

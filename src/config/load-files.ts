@@ -10,14 +10,14 @@ import { formatPath } from '../core/diagnostics.js';
 import type { Declared, Diagnostic } from '../core/model.js';
 import { checkDeclarations } from './check-declarations.js';
 import { findFiles, type FoundFile } from './find-files.js';
-import { declarationsFromText } from './from-text.js';
+import { declarationsFromText, type TextResult } from './from-text.js';
 import { listSecrets } from './map-secrets.js';
 import { DEFAULT_MAX_DEPTH } from './parse.js';
 import { fieldDiagnostic } from './problem.js';
 import { isInside } from './secret-policies.js';
 
 export { declarationsFromText, type TextOptions, type TextResult } from './from-text.js';
-export { checkDeclarations } from './check-declarations.js';
+export { checkDeclarations, type CheckOptions } from './check-declarations.js';
 
 /** Options of `loadDeclarations`. */
 export interface LoadOptions {
@@ -122,14 +122,14 @@ async function secretLinkProblems(declared: readonly Declared[], root: string): 
   return out;
 }
 
-async function loadOne(found: FoundFile, options: LoadOptions): Promise<{ declared: Declared[]; diagnostics: Diagnostic[] }> {
+async function loadOne(found: FoundFile, options: LoadOptions): Promise<TextResult> {
   const text = await readDeclarationText(found.file, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-  if (typeof text !== 'string') return { declared: [], diagnostics: [text] };
+  if (typeof text !== 'string') return { declared: [], diagnostics: [text], rejected: [] };
   const allowOutsideRoot = options.allowOutsideRoot ?? false;
   const result = declarationsFromText(text, found.file, { root: found.root, allowOutsideRoot, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH });
   if (allowOutsideRoot) return result;
   const links = await secretLinkProblems(result.declared, found.root);
-  return links.length === 0 ? result : { declared: result.declared, diagnostics: [...result.diagnostics, ...links] };
+  return links.length === 0 ? result : { ...result, diagnostics: [...result.diagnostics, ...links] };
 }
 
 /**
@@ -139,7 +139,7 @@ async function loadOne(found: FoundFile, options: LoadOptions): Promise<{ declar
  */
 export async function loadDeclarations(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const found = await findFiles(paths, { allowOutsideRoot: options.allowOutsideRoot ?? false });
-  const results: { declared: Declared[]; diagnostics: Diagnostic[] }[] = new Array(found.files.length);
+  const results: TextResult[] = new Array(found.files.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < found.files.length; i = next++) {
@@ -149,7 +149,7 @@ export async function loadDeclarations(paths: readonly string[], options: LoadOp
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, found.files.length) }, worker));
   const declared = results.flatMap((r) => r.declared);
-  const checked = checkDeclarations(declared);
+  const checked = checkDeclarations(declared, { rejected: results.flatMap((r) => r.rejected) });
   const diagnostics = [...found.diagnostics, ...results.flatMap((r) => r.diagnostics), ...checked.diagnostics];
   return { declared: checked.declared, diagnostics, files: found.files.map((f) => f.file) };
 }

@@ -46,7 +46,7 @@ function firstLine(message: string): string {
 function yamlProblem(text: string, file: string, lines: LineCounter, e: YAMLError): Diagnostic {
   const pos = lines.linePos(e.pos[0]);
   if (e.code === 'DUPLICATE_KEY') {
-    const key = text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 60)).split('\n')[0]?.trim().replace(/:$/, '');
+    const key = /^\s*("[^"]*"|'[^']*'|[^:\n]*)/.exec(text.slice(e.pos[0], e.pos[0] + 80))?.[1]?.trim() ?? '';
     return located(file, pos, 'CONFIG_DUPLICATE_KEY', `duplicate key ${JSON.stringify(key)}: keys of a mapping must be unique`);
   }
   if (e.code === 'TAG_RESOLVE_FAILED') {
