@@ -37,7 +37,7 @@ export function fileSecretPolicy(options: FileSecretOptions): SecretPolicy {
     if (from.file !== undefined) {
       const abs = resolve(dir, from.file);
       if (options.allowOutsideRoot === true || isInside(root, abs)) return { from: 'file', path: abs };
-      const message = `${formatPath([...path, 'valueFrom', 'file'])} points outside the configuration root ${root} (allow it with --allow-outside-root)`;
+      const message = `${formatPath([...path, 'valueFrom', 'file'])} points outside the configuration root (allow it with --allow-outside-root)`;
       return { path: [...path, 'valueFrom', 'file'], at: 'value', code: 'CONFIG_PATH_ESCAPE', message };
     }
     const ref = from.secretKeyRef ?? { name: '', key: '' };
