@@ -197,9 +197,15 @@ function hoisted(s: SchemaNode): Mutable {
 
 function convertNode(s: SchemaNode, inJunctor: boolean): Mutable {
   const out = copyKeywords(s, inJunctor);
-  if (!inJunctor && convertType(s, out) === 'any') {
+  const typed: Mutable = {};
+  const isAny = convertType(s, typed) === 'any';
+  const hasJunctors = ['allOf', 'anyOf', 'oneOf', 'not', 'if'].some((k) => s[k] !== undefined);
+  if (isAny && (typesOf(s).length > 1 || !hasJunctors)) {
+    // outside: any value is kept as is; inside a junctor: nothing below it can be declared outside
+    if (inJunctor) return out;
     return { ...(s['description'] === undefined ? {} : { description: s['description'] }), 'x-kubernetes-preserve-unknown-fields': true };
   }
+  if (!inJunctor) Object.assign(out, isAny ? { 'x-kubernetes-preserve-unknown-fields': true } : typed);
   const types = typesOf(s);
   if (types.includes('object')) convertObject(s, out, inJunctor);
   if (types.includes('array')) convertArray(s, out, inJunctor);

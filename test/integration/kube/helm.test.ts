@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { crdValidator } from '../../support/crd-validator.js';
 import { runHelm } from '../../support/helm.js';
 
 type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string } };
@@ -103,6 +104,15 @@ describe('helm chart charts/syncwise', () => {
     ]);
     expect(targets[0]?.['spec']).toEqual({ api: 'streamwise', url: 'https://api.streamwise.example.com', timeoutSeconds: 20, token: { valueFrom: { secretKeyRef: { name: 'streamwise-credentials', key: 'token' } } } });
     expect(targets[1]?.['spec']).toEqual({ api: 'bluzone', url: 'https://portal.bluzone.example.com', serviceProviderId: 'sp-42', apiKey: { valueFrom: { secretKeyRef: { name: 'bluzone-credentials', key: 'apiKey' } } } });
+  });
+
+  it('ships the six generated CRDs, and the Targets it renders pass the Target CRD schema', async () => {
+    const ms = await template(TARGETS, ['--include-crds']);
+    const crds = byKind(ms, 'CustomResourceDefinition');
+    expect(crds.map((c) => c.metadata.name).sort()).toEqual(['projectdefaults', 'projects', 'servicepackages', 'serviceproviders', 'subscriptions', 'targets'].map((p) => `${p}.syncwise.io`));
+    const targetCrd = crds.find((c) => c.metadata.name === 'targets.syncwise.io') as Manifest;
+    const validate = crdValidator((targetCrd['spec'] as { versions: { schema: { openAPIV3Schema: unknown } }[] }).versions[0]?.schema.openAPIV3Schema);
+    for (const target of byKind(ms, 'Target')) expect(validate(target), target.metadata.name).toEqual([]);
   });
 
   it('adds a ServiceMonitor and a PodDisruptionBudget when enabled', async () => {
