@@ -74,13 +74,15 @@ async function walkDirectory(dir: string, shown: string, depth: number, w: Walk)
     const path = join(dir, entry.name);
     const shownPath = join(shown, entry.name);
     let isDir = entry.isDirectory();
+    const isDeclaration = EXTENSIONS.has(extname(entry.name).toLowerCase());
+    if (entry.isSymbolicLink() && !isDeclaration && !(await stat(path).then((st) => st.isDirectory(), () => false))) continue;
     if (entry.isSymbolicLink()) {
       const target = await followLink(path, shownPath, w);
       if (target === undefined) continue;
       isDir = target.isDir;
     }
     if (isDir) await walkDirectory(path, shownPath, depth + 1, w);
-    else if (EXTENSIONS.has(extname(entry.name).toLowerCase())) w.files.push({ file: shownPath, root: w.root });
+    else if (isDeclaration) w.files.push({ file: shownPath, root: w.root });
   }
 }
 

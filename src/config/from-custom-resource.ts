@@ -38,7 +38,8 @@ export function declaredFromCustomResource(obj: unknown): { declared: Declared[]
   const namespace = text(own(own(obj, 'metadata'), 'namespace'));
   const name = text(own(own(obj, 'metadata'), 'name')) ?? '(unnamed)';
   const origin: Origin = { object: namespace !== undefined ? `${namespace}/${name}` : name };
-  const checked = checkDocument(declarationPart(obj));
+  const isObject = typeof obj === 'object' && obj !== null && !Array.isArray(obj);
+  const checked = checkDocument(isObject ? declarationPart(obj) : obj);
   const reject = (problems: readonly Problem[]): { declared: Declared[]; diagnostics: Diagnostic[]; rejected: string[] } => {
     const key = keyOfRejected(obj);
     return { declared: [], diagnostics: problems.map((p) => toDiagnostic(p, origin)), rejected: key !== undefined ? [key] : [] };
