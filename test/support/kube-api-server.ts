@@ -8,16 +8,18 @@
  *
  * Known simplifications: every namespace exists; strategic merge and server-side apply behave as a
  * merge patch (no field ownership); list ignores `limit`/`continue`; the two Event APIs keep
- * separate collections; custom resources are not validated against a CRD schema.
+ * separate collections; CRD validation covers the openAPIV3Schema (no CEL rules, no ratcheting).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
+import { crdAdmission, loadCrdSchemas, type Admission } from './kube-api/admission.js';
 import { handleResource, parseResourcePath } from './kube-api/handlers.js';
 import type { JsonObject } from './kube-api/patch.js';
 import { discovery, resolveType } from './kube-api/resources.js';
 import { noRoute, StatusError } from './kube-api/status.js';
-import { ObjectStore, type StoreOptions } from './kube-api/store.js';
+import { ObjectStore } from './kube-api/store.js';
 import { WatchHub, type DropMode } from './kube-api/watch.js';
 
 export type { JsonObject } from './kube-api/patch.js';
@@ -33,7 +35,18 @@ export interface RecordedRequest {
 }
 
 /** Options of {@link startKubeApiServer}. */
-export type KubeApiServerOptions = StoreOptions;
+export interface KubeApiServerOptions {
+  /** Watch events kept per resource type before the oldest are compacted. @default 1000 */
+  readonly historyLimit?: number;
+  /**
+   * Schemas custom resources are pruned, defaulted and validated with, as the apiserver does with
+   * installed CRDs: 'chart' reads charts/syncwise/crds, 'none' stores them unchecked, or a map of
+   * kind to openAPIV3Schema. @default 'chart'
+   */
+  readonly crds?: 'chart' | 'none' | ReadonlyMap<string, unknown>;
+}
+
+const CHART_CRDS = fileURLToPath(new URL('../../charts/syncwise/crds', import.meta.url));
 
 /** A running fake apiserver and its test controls. */
 export interface KubeApiServer {
@@ -94,9 +107,18 @@ function kubeconfigOf(url: string, namespace: string): KubeConfig {
   return kc;
 }
 
+let chartAdmission: Admission | undefined;
+
+function admissionFor(crds: NonNullable<KubeApiServerOptions['crds']>): Admission {
+  if (crds === 'none') return crdAdmission(new Map());
+  if (crds !== 'chart') return crdAdmission(crds);
+  chartAdmission ??= crdAdmission(loadCrdSchemas(CHART_CRDS)); // compiled once per test file
+  return chartAdmission;
+}
+
 /** Starts a fake apiserver on 127.0.0.1 with an empty store. */
 export async function startKubeApiServer(options: KubeApiServerOptions = {}): Promise<KubeApiServer> {
-  const store = new ObjectStore(options);
+  const store = new ObjectStore({ ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }), admit: admissionFor(options.crds ?? 'chart') });
   const hub = new WatchHub(store);
   const recorded: RecordedRequest[] = [];
   const server = createServer((req, res) => {

@@ -3,7 +3,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube-api-server.js';
-import { apiFailure, serviceProvider, serviceProviders, type CustomResource } from '../../support/kube-api/client-helpers.js';
+import { apiFailure, PROVIDER_SPEC, serviceProvider, serviceProviders, type CustomResource } from '../../support/kube-api/client-helpers.js';
 
 let server: KubeApiServer;
 let custom: CustomObjectsApi;
@@ -25,7 +25,7 @@ describe('custom resources through the generic object API', () => {
     expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.metadata?.creationTimestamp).toBeDefined();
     const read = await objects.read<CustomResource>({ apiVersion: 'syncwise.io/v1alpha1', kind: 'ServiceProvider', metadata: { name: 'bbb-eu-1', namespace: 'default' } });
-    expect(read.spec).toEqual({ providerName: 'BBB' });
+    expect(read.spec).toMatchObject({ ...PROVIDER_SPEC, providerName: 'BBB' });
     expect(server.requests().some((r) => r.url === '/apis/syncwise.io/v1alpha1')).toBe(true);
   });
 
@@ -34,7 +34,7 @@ describe('custom resources through the generic object API', () => {
     const labelled = await objects.patch<CustomResource>({ ...serviceProvider('p', { active: true }), metadata: { name: 'p', namespace: 'default', labels: { team: 'b' } } }, undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
     expect(labelled.metadata?.generation).toBe(1);
     expect(Number(labelled.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
-    const changed = await objects.replace<CustomResource>({ ...labelled, spec: { active: false } });
+    const changed = await objects.replace<CustomResource>({ ...labelled, spec: { ...labelled.spec, active: false } });
     expect(changed.metadata?.generation).toBe(2);
     const same = await objects.replace<CustomResource>(changed);
     expect(same.metadata?.resourceVersion).toBe(changed.metadata?.resourceVersion);
@@ -42,8 +42,9 @@ describe('custom resources through the generic object API', () => {
 
   it('creates on server-side apply and merges on a second apply', async () => {
     await objects.patch(serviceProvider('applied', { providerName: 'one' }), undefined, undefined, 'syncwise', true, PatchStrategy.ServerSideApply);
-    await objects.patch(serviceProvider('applied', { active: true }), undefined, undefined, 'syncwise', true, PatchStrategy.ServerSideApply);
-    expect(server.objects('ServiceProvider')[0]?.['spec']).toEqual({ providerName: 'one', active: true });
+    const partial = { apiVersion: 'syncwise.io/v1alpha1', kind: 'ServiceProvider', metadata: { name: 'applied', namespace: 'default' }, spec: { active: false } };
+    await objects.patch(partial, undefined, undefined, 'syncwise', true, PatchStrategy.ServerSideApply);
+    expect(server.objects('ServiceProvider')[0]?.['spec']).toMatchObject({ providerName: 'one', active: false });
     expect(server.requests().filter((r) => r.contentType === 'application/apply-patch+yaml')).toHaveLength(2);
   });
 
@@ -58,11 +59,39 @@ describe('custom resources through the generic object API', () => {
 
   it('refuses an update carrying a stale resourceVersion with 409 Conflict', async () => {
     const first = await objects.create<CustomResource>(serviceProvider('p', { active: true }));
-    await objects.replace<CustomResource>({ ...first, spec: { active: false } });
-    const stale = await apiFailure(objects.replace<CustomResource>({ ...first, spec: { active: true } }));
+    await objects.replace<CustomResource>({ ...first, spec: { ...first.spec, active: false } });
+    const stale = await apiFailure(objects.replace<CustomResource>({ ...first, spec: { ...first.spec, active: true } }));
     expect(stale.code).toBe(409);
     expect(stale.status).toMatchObject({ reason: 'Conflict', message: expect.stringContaining('the object has been modified') });
-    expect(server.objects('swsp')[0]?.['spec']).toEqual({ active: false });
+    expect(server.objects('swsp')[0]?.['spec']).toMatchObject({ active: false });
+  });
+});
+
+describe('CRD schemas of the chart', () => {
+  it('applies schema defaults and prunes fields the CRD does not declare', async () => {
+    await objects.create({ ...serviceProvider('p', {}), spec: { ...PROVIDER_SPEC, unknownField: 1 } });
+    expect(server.objects('ServiceProvider')[0]?.['spec']).toEqual({ ...PROVIDER_SPEC, active: true, serviceType: 'meet', settings: {}, deletionPolicy: 'Delete' });
+  });
+
+  it('refuses an invalid spec or status with 422 and one cause per field', async () => {
+    const bad = await apiFailure(objects.create(serviceProvider('p', { providerType: 'jitsi', properties: { url: 'https://x.example.com' } })));
+    expect(bad.code).toBe(422);
+    const causes = (bad.status['details'] as { causes: { field: string }[] }).causes.map((c) => c.field);
+    expect(causes).toEqual(expect.arrayContaining(['spec.providerType', 'spec.properties.secret']));
+    await objects.create(serviceProvider('p', {}));
+    const status = { conditions: [{ type: 'Ready', status: 'Maybe' }] };
+    const refused = await apiFailure(custom.patchNamespacedCustomObjectStatus({ ...serviceProviders(), name: 'p', body: { status } }, merge));
+    expect(refused.code).toBe(422);
+  });
+
+  it('stores custom resources unchecked when started without CRDs', async () => {
+    const bare = await startKubeApiServer({ crds: 'none' });
+    try {
+      await KubernetesObjectApi.makeApiClient(bare.kubeconfig()).create({ ...serviceProvider('p', {}), spec: { anything: true } });
+      expect(bare.objects('ServiceProvider')[0]?.['spec']).toEqual({ anything: true });
+    } finally {
+      await bare.close();
+    }
   });
 });
 
@@ -70,9 +99,10 @@ describe('status subresource', () => {
   it('changes only status through /status, and the main endpoint ignores status', async () => {
     await objects.create<CustomResource>({ ...serviceProvider('p', { active: true }), status: { ignored: true } });
     expect(server.objects('ServiceProvider')[0]?.['status']).toBeUndefined();
-    const body = { spec: { active: false }, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True' }] } };
+    const ready = { type: 'Ready', status: 'True', reason: 'Applied', message: 'created', lastTransitionTime: '2026-11-22T10:00:00Z' };
+    const body = { spec: { active: false }, status: { observedGeneration: 1, conditions: [ready] } };
     const patched = (await custom.patchNamespacedCustomObjectStatus({ ...serviceProviders(), name: 'p', body }, merge)) as CustomResource;
-    expect(patched.spec).toEqual({ active: true });
+    expect(patched.spec).toMatchObject({ active: true });
     expect(patched.status).toEqual(body.status);
     expect(patched.metadata?.generation).toBe(1);
     await custom.patchNamespacedCustomObject({ ...serviceProviders(), name: 'p', body: { status: { observedGeneration: 9 } } }, merge);

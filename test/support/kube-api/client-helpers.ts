@@ -11,9 +11,16 @@ export function serviceProviders(namespace = 'default'): { group: string; versio
   return { group: 'syncwise.io', version: 'v1alpha1', plural: 'serviceproviders', namespace };
 }
 
-/** A ServiceProvider custom resource named `name` with `spec`. */
+/** The smallest spec the ServiceProvider CRD accepts. */
+export const PROVIDER_SPEC: Readonly<Record<string, unknown>> = {
+  providerName: 'BBB',
+  providerType: 'bbb',
+  properties: { url: 'https://bbb.example.com/bigbluebutton/', secret: { valueFrom: { secretKeyRef: { name: 'bbb', key: 'secret' } } } },
+};
+
+/** A valid ServiceProvider custom resource named `name`, with `spec` over {@link PROVIDER_SPEC}. */
 export function serviceProvider(name: string, spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): CustomResource {
-  return { apiVersion: 'syncwise.io/v1alpha1', kind: 'ServiceProvider', metadata: { name, namespace: 'default', ...metadata }, spec };
+  return { apiVersion: 'syncwise.io/v1alpha1', kind: 'ServiceProvider', metadata: { name, namespace: 'default', ...metadata }, spec: { ...PROVIDER_SPEC, ...spec } };
 }
 
 /** The HTTP code and decoded Status body of a failed client-node call; throws if the call succeeded. */

@@ -4,6 +4,7 @@
  * resume from a `resourceVersion` until it is compacted (then 410 Expired).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Admission } from './admission.js';
 import type { JsonObject } from './patch.js';
 import { typeKey, type ResourceType } from './resources.js';
 import { finalizersOf, isSameObject, kubeTime, metaOf, metaString, prepareCreate, validate } from './object-rules.js';
@@ -24,6 +25,8 @@ export type StoreListener = (t: ResourceType, event: StoredEvent) => void;
 export interface StoreOptions {
   /** Watch events kept per resource type before the oldest are compacted. @default 1000 */
   readonly historyLimit?: number;
+  /** What the apiserver does to an object before storing it (CRD pruning, defaults, validation). @default none */
+  readonly admit?: Admission;
 }
 
 /** Preconditions a DELETE body may carry. */
@@ -43,9 +46,11 @@ export class ObjectStore {
   private compactedEverywhere = 0;
   private readonly listeners = new Set<StoreListener>();
   private readonly historyLimit: number;
+  private readonly admit: Admission;
 
   constructor(options: StoreOptions = {}) {
     this.historyLimit = options.historyLimit ?? 1000;
+    this.admit = options.admit ?? ((_t, o) => o);
   }
 
   /** The latest `resourceVersion` handed out. */
@@ -112,15 +117,16 @@ export class ObjectStore {
     }
     validate(t, o, namespace);
     if (this.table(t).has(objectKey(namespace, metaString(o, 'name')))) throw alreadyExists(t, metaString(o, 'name'));
-    return this.commit(t, 'ADDED', o);
+    return this.commit(t, 'ADDED', this.admit(t, o));
   }
 
   /**
    * Stores `next` in place of `current`. A write that changes nothing keeps the resourceVersion and
    * emits no event; one that empties the finalizers of an object being deleted removes it.
    */
-  replace(t: ResourceType, current: JsonObject, next: JsonObject): JsonObject {
-    validate(t, next, metaString(current, 'namespace'));
+  replace(t: ResourceType, current: JsonObject, proposed: JsonObject): JsonObject {
+    validate(t, proposed, metaString(current, 'namespace'));
+    const next = this.admit(t, proposed);
     if (isSameObject(current, next)) return current;
     if (metaString(next, 'deletionTimestamp') !== '' && finalizersOf(next).length === 0) return this.commit(t, 'DELETED', next, current);
     return this.commit(t, 'MODIFIED', next, current);
