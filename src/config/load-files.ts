@@ -36,6 +36,7 @@ export interface LoadResult {
   readonly files: string[];
 }
 
+/** Largest declaration file read by default: 5 MiB. */
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 const READ_CONCURRENCY = 16;
 

@@ -25,6 +25,7 @@ export interface ParseOptions {
   readonly maxDepth?: number;
 }
 
+/** Deepest nesting accepted by default; real declarations stay under 10. */
 export const DEFAULT_MAX_DEPTH = 64;
 
 /** The result of parsing one file: every usable document, and diagnostics for the others. */
