@@ -1,9 +1,11 @@
 /**
- * Creates that are never blindly re-sent. When a create's answer is lost (connection dropped,
- * 5xx, timeout), the object may exist already: look it up by its identity first, return it when
- * found, and send again only when the lookup proves it absent. Shared by both drivers.
+ * Writes whose answer was lost (connection dropped, 5xx, timeout), shared by both drivers. A
+ * create is never blindly re-sent: the object may exist already, so it is looked up by its
+ * identity first and sent again only when the lookup proves it absent. A delete is idempotent:
+ * retried, and a 404 on a retry means the lost attempt did the work.
  */
 import type { Clock, OperationResult } from '../engine/ports.js';
+import type { HttpClient, HttpRequest } from './http.js';
 import { backoffDelay } from './backoff.js';
 import { abortedError, contextOf, PlatformError } from './errors.js';
 
@@ -22,7 +24,7 @@ export interface LostCreateOptions {
   /** Sends at most this many times. @default 3 */
   readonly maxSends?: number;
   readonly random?: () => number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -51,4 +53,14 @@ export async function createWithoutDuplicates(o: LostCreateOptions): Promise<Ope
       throw abortedError(contextOf(error), e);
     }
   }
+}
+
+/** Sends a DELETE (retried by the client); a 404 after a retry counts as done. Returns `{id}`. */
+export async function deleteOnce(http: HttpClient, req: HttpRequest, id: string): Promise<OperationResult> {
+  try {
+    await http.request(req);
+  } catch (e) {
+    if (!(e instanceof PlatformError && e.code === 'NOT_FOUND' && e.attempts > 1)) throw e;
+  }
+  return { id };
 }

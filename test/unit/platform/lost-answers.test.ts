@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromAnswer, timeoutError, toPlatformError, type ErrorContext } from '../../../src/platform/errors.js';
-import { createWithoutDuplicates } from '../../../src/platform/lost-create.js';
+import { createWithoutDuplicates } from '../../../src/platform/lost-answers.js';
 import { fakeClock } from './fake-clock.js';
 
 const ctx: ErrorContext = { api: 'bluzone', target: 't', method: 'POST', route: 'POST /x', path: '/x' };
