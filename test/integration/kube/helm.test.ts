@@ -53,7 +53,7 @@ describe('helm chart charts/syncwise', () => {
   it('renders the operator with cluster-wide RBAC, a Lease role and a metrics Service by default', async () => {
     const ms = await template();
     expect(kinds(ms)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
-    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--leader-elect', '--lease-name=sw-syncwise-leader', '--lease-namespace=ops']);
+    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--log-level=info', '--leader-elect', '--lease-name=sw-syncwise-leader', '--lease-namespace=ops']);
     const lease = byKind(ms, 'Role')[0];
     expect(lease?.metadata.namespace).toBe('ops');
     expect(lease?.['rules']).toEqual([
@@ -94,7 +94,7 @@ describe('helm chart charts/syncwise', () => {
     expect(kinds(ms)).toEqual(['Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
     expect(byKind(ms, 'Role')[0]?.metadata.namespace).toBe('tenant-a');
     expect(byKind(ms, 'RoleBinding')[0]?.['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'sw-syncwise', namespace: 'ops' }]);
-    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--namespace=tenant-a']);
+    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--log-level=info', '--namespace=tenant-a']);
   });
 
   it('renders Targets from values as custom resources whose credentials are secretKeyRefs', async () => {
