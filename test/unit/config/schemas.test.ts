@@ -14,7 +14,8 @@ const common = read('common.json');
 function deref(s: Schema): Schema {
   const name = s.$ref?.replace(/^common\.json#\/\$defs\//, '');
   if (name === undefined) return s;
-  return { ...((common.$defs as Record<string, Schema>)[name] ?? {}), ...s, $ref: undefined };
+  const { $ref: _ref, ...siblings } = s;
+  return { ...((common.$defs as Record<string, Schema>)[name] ?? {}), ...siblings };
 }
 
 /** The smallest valid document of each kind: only required fields. */
