@@ -103,6 +103,7 @@ function openApiSchema(k: CrdKind, documents: Readonly<Record<string, object>>):
   if (source === undefined) throw new Error(`no schema ${k.schema} for kind ${k.kind}`);
   const converted = toStructuralSchema(source, k.schema, { documents, replacements: { 'common.json#/$defs/secretValue': SECRET_VALUE } });
   const properties = (converted['properties'] ?? {}) as Record<string, unknown>;
+  const name = ((properties['metadata'] as SchemaNode | undefined)?.['properties'] as Record<string, SchemaNode> | undefined)?.['name'];
   return {
     type: 'object',
     ...(converted['description'] === undefined ? {} : { description: converted['description'] }),
@@ -110,7 +111,8 @@ function openApiSchema(k: CrdKind, documents: Readonly<Record<string, object>>):
     properties: {
       apiVersion: { type: 'string', description: 'APIVersion defines the versioned schema of this representation of an object.' },
       kind: { type: 'string', description: 'Kind is a string value representing the REST resource this object represents.' },
-      metadata: { type: 'object' },
+      // only metadata.name may be constrained at the root: declarations reference each other by it
+      metadata: { type: 'object', ...(name === undefined ? {} : { properties: { name } }) },
       spec: properties['spec'],
       status: STATUS,
     },

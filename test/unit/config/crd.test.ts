@@ -45,6 +45,30 @@ describe('CRDs generated from schemas/', () => {
     for (const crd of crds) expect(rootSchemaProblems(version(crd).schema.openAPIV3Schema), crd.metadata.name).toEqual([]);
   });
 
+  it('carry only defaults that pass their own schema and survive pruning, as the apiserver requires', () => {
+    const defaults: { path: string; node: Record<string, unknown> }[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const n = node as Record<string, unknown>;
+      if (n['default'] !== undefined) defaults.push({ path, node: n });
+      for (const [k, v] of Object.entries((n['properties'] ?? {}) as Record<string, unknown>)) walk(v, `${path}.${k}`);
+      if (n['items'] !== undefined) walk(n['items'], `${path}[]`);
+    };
+    for (const crd of crds) walk(version(crd).schema.openAPIV3Schema, crd.metadata.name);
+    expect(defaults.length).toBeGreaterThan(10);
+    for (const { path, node } of defaults) {
+      const { default: value, ...schema } = node;
+      expect(crdValidator(schema)(value), path).toEqual([]);
+      expect(prunedFields(schema, value), path).toEqual([]);
+    }
+  });
+
+  it('refuses a name other declarations could not reference (a DNS-1123 label)', () => {
+    const target = validatorOf('Target');
+    const spec = { api: 'streamwise', url: 'https://a.example.com', token: secret };
+    expect(target({ ...(resource('Target', spec) as object), metadata: { name: 'eu.streamwise' } })).toContain('/metadata/name must match pattern "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"');
+  });
+
   it('are needed: the raw JSON Schemas break those rules, so the checker is not vacuous', () => {
     const raw = structuralProblems(documents['target.json'] as Record<string, unknown>);
     expect(raw).toEqual(expect.arrayContaining(['.apiVersion: $ref is not supported', '(root): additionalProperties and properties are mutual exclusive']));
