@@ -127,7 +127,7 @@ export function errorFromAnswer(
 ): PlatformError {
   const { platformCode, message, details } = readErrorBody(answer.body);
   const { code, retryable } = classifyStatus(answer.status, platformCode);
-  const safeDetails = details === undefined ? undefined : (JSON.parse(redact(JSON.stringify(details))) as Record<string, unknown>);
+  const safeDetails = details === undefined ? undefined : (redactDeep(details, redact) as Record<string, unknown>);
   const why = [platformCode, message === undefined ? undefined : redact(clip(message))].filter((s) => s !== undefined).join(': ');
   const said = `${answer.status}${why ? ` ${why}` : ''}${summarizeDetails(safeDetails)}`;
   const verb = answer.status >= 500 || answer.status === 429 ? 'failed' : 'refused';
@@ -231,6 +231,16 @@ function summarizeDetails(details: Readonly<Record<string, unknown>> | undefined
   const fields = details.fields;
   if (isRecord(fields)) for (const [f, m] of Object.entries(fields)) parts.push(`${f} ${String(m)}`);
   return parts.length === 0 ? '' : `: ${clip(parts.join(', '))}`;
+}
+
+/** A copy of a JSON value with `redact` applied to every string in it, keys included. */
+function redactDeep(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact));
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, redact(k), { value: redactDeep(v, redact), enumerable: true, writable: true, configurable: true });
+  return out;
 }
 
 function clip(text: string, max = 500): string {

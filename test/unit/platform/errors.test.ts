@@ -57,10 +57,11 @@ describe('errorFromAnswer', () => {
   });
 
   it('keeps a secret echoed by the platform out of the message and the details', () => {
-    const body = { error: { code: 'validation_failed', message: 'bad secret s3cr3t-value', details: { fields: { secret: 'got s3cr3t-value' } } } };
-    const e = errorFromAnswer(ctx, { status: 422, body }, redactor(['s3cr3t-value']));
-    expect(e.message).not.toContain('s3cr3t-value');
-    expect(JSON.stringify(e.details)).not.toContain('s3cr3t-value');
+    const body = { error: { code: 'validation_failed', message: 'bad secret s3cr3t-"value', details: { fields: { secret: 'got s3cr3t-"value' }, list: ['s3cr3t-"value'] } } };
+    const e = errorFromAnswer(ctx, { status: 422, body }, redactor(['s3cr3t-"value']));
+    expect(e.message).not.toContain('s3cr3t');
+    expect(JSON.stringify(e.details)).not.toContain('s3cr3t');
+    expect(e.details).toEqual({ fields: { secret: 'got (sensitive)' }, list: ['(sensitive)'] });
     expect(e.message).toContain('(sensitive)');
   });
 
