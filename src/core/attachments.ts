@@ -7,7 +7,7 @@ import type { AttachmentBody, Blocker, IdRef } from './change.js';
 import { cmp } from './context.js';
 import { keyOfStep, simId } from './draft.js';
 import type { LiveAttachment } from './live.js';
-import { liveKey, resolveRef, type PlanScope } from './match.js';
+import { liveKeyOf, resolveRef, type PlanScope } from './match.js';
 import type { Attachment, Desired, Diagnostic, Key, ManagedKind, ObjectRef } from './model.js';
 
 export interface ResolvedAttachment {
@@ -24,7 +24,7 @@ export function nameOfKey(key: Key): string {
 
 /** The declaration that manages a simulated id on `target`, if any. */
 export function keyOfSim(scope: PlanScope, target: string, kind: ManagedKind, sim: string): Key | undefined {
-  return sim.startsWith('@') ? keyOfStep(sim.slice(1)) : scope.matches.byLive.get(liveKey(target, kind, sim));
+  return sim.startsWith('@') ? keyOfStep(sim.slice(1)) : liveKeyOf(scope.matches.byLive, target, kind, sim);
 }
 
 /** A provider's or package's label: its declaration name when managed, else its platform id. */

@@ -37,6 +37,8 @@ export interface PlanContext {
   readonly desired: ReadonlyMap<Key, Desired>;
   /** Names of targets that have at least one desired resource. */
   readonly desiredTargets: ReadonlySet<string>;
+  /** Ledger entries whose key is not declared (prune candidates), in key order. */
+  readonly undeclared: readonly LedgerEntry[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -123,7 +125,11 @@ export function buildContext(input: PlanInput): PlanContext {
   const diagnostics: Diagnostic[] = [];
   const desired = indexDesired(input, targets, diagnostics);
   const desiredTargets = new Set([...desired.values()].map((d) => d.target));
-  return { input, targets, desired, desiredTargets, diagnostics };
+  const undeclared = Object.keys(input.ledger.entries)
+    .filter((key) => !desired.has(key))
+    .sort(cmp)
+    .flatMap((key) => input.ledger.entries[key] ?? []);
+  return { input, targets, desired, desiredTargets, undeclared, diagnostics };
 }
 
 /** The ledger entry of `key` when it is on `target`. */

@@ -102,8 +102,12 @@ export function wireDependencies(drafts: readonly Draft[]): Draft[] {
     if (e.kind === 'container') containerEdges(ix, step.target, step.id, e, edge);
     if (e.kind === 'project') for (const w of e.needs) for (const s of ix.defaults.get(at(step.target, w)) ?? []) edge(s, step.id);
   }
-  return drafts.map((d) => ({
-    ...d,
-    steps: d.steps.map((s) => ({ ...s, step: { ...s.step, dependsOn: [...(deps.get(s.step.id) ?? [])].sort() } })),
-  }));
+  const withDeps = (s: DraftStep): DraftStep => {
+    const set = deps.get(s.step.id);
+    return set === undefined || set.size === s.step.dependsOn.length ? s : { ...s, step: { ...s.step, dependsOn: [...set].sort() } };
+  };
+  return drafts.map((d) => {
+    const steps = d.steps.map(withDeps);
+    return steps.every((s, i) => s === d.steps[i]) ? d : { ...d, steps };
+  });
 }

@@ -5,7 +5,7 @@
  * the same name, blocks the resource instead of being taken over.
  */
 import type { Blocker, IdRef } from './change.js';
-import { bluzoneOf, cmp, entryOf, liveOfKind, streamwiseOf, type PlanContext, type StreamwiseKind } from './context.js';
+import { bluzoneOf, entryOf, liveOfKind, streamwiseOf, type PlanContext, type StreamwiseKind } from './context.js';
 import type { LedgerEntry } from './ledger.js';
 import { META_OWNER, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind, type ObjectRef, type OfKind } from './model.js';
 
@@ -16,8 +16,8 @@ export type Match =
 
 export interface Matches {
   readonly byKey: ReadonlyMap<Key, Match>;
-  /** `<target>/<kind>/<id>` -> key of the declaration (or owned ledger entry) of that live object. */
-  readonly byLive: ReadonlyMap<string, Key>;
+  /** target -> kind -> live id -> key of the declaration (or owned ledger entry) of that object. */
+  readonly byLive: LiveKeys;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -37,9 +37,20 @@ export function matchedEntry(m: Match): LedgerEntry | undefined {
   return m.found === 'blocked' ? undefined : m.entry;
 }
 
-/** The lookup key of a live object in `Matches.byLive`. */
-export function liveKey(target: string, kind: ManagedKind, id: string): string {
-  return `${target}/${kind}/${id}`;
+/** Keys of managed live objects, looked up without building composite strings. */
+export type LiveKeys = ReadonlyMap<string, ReadonlyMap<ManagedKind, ReadonlyMap<string, Key>>>;
+
+/** The key of the declaration (or owned entry) that manages a live object, if any. */
+export function liveKeyOf(keys: LiveKeys, target: string, kind: ManagedKind, id: string): Key | undefined {
+  return keys.get(target)?.get(kind)?.get(id);
+}
+
+function setLiveKey(keys: Map<string, Map<ManagedKind, Map<string, Key>>>, at: { target: string; kind: ManagedKind; id: string }, key: Key): void {
+  let byKind = keys.get(at.target);
+  if (byKind === undefined) keys.set(at.target, (byKind = new Map()));
+  let byId = byKind.get(at.kind);
+  if (byId === undefined) byKind.set(at.kind, (byId = new Map()));
+  if (!byId.has(at.id)) byId.set(at.id, key);
 }
 
 function withEntry(entry: LedgerEntry | undefined): { entry?: LedgerEntry } {
@@ -122,17 +133,14 @@ function matchOne(ctx: PlanContext, d: Desired, diags: Diagnostic[]): Match {
 /** Matches every desired resource once; later lookups by key or by live id are O(1). */
 export function matchAll(ctx: PlanContext): Matches {
   const byKey = new Map<Key, Match>();
-  const byLive = new Map<string, Key>();
+  const byLive = new Map<string, Map<ManagedKind, Map<string, Key>>>();
   const diagnostics: Diagnostic[] = [];
   for (const d of ctx.desired.values()) {
     const m = matchOne(ctx, d, diagnostics);
     byKey.set(d.key, m);
-    if (m.found === 'live' && d.kind !== 'ProjectDefaults') byLive.set(liveKey(d.target, d.kind, m.id), d.key);
+    if (m.found === 'live' && d.kind !== 'ProjectDefaults') setLiveKey(byLive, { target: d.target, kind: d.kind, id: m.id }, d.key);
   }
-  for (const e of undeclaredEntries(ctx)) {
-    const at = liveKey(e.target, e.kind, e.externalId);
-    if (e.state === 'applied' && !byLive.has(at)) byLive.set(at, e.key);
-  }
+  for (const e of ctx.undeclared) if (e.state === 'applied') setLiveKey(byLive, { target: e.target, kind: e.kind, id: e.externalId }, e.key);
   return { byKey, byLive, diagnostics };
 }
 
@@ -147,14 +155,4 @@ export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: str
   if (d === undefined || d.target !== at.target) return undefined;
   const m = matches.byKey.get(key);
   return m?.found === 'live' ? { id: m.id } : { createdBy: `${key}#create` };
-}
-
-/** The keys of the declarations whose ledger entries this plan may prune, in key order. */
-export function undeclaredEntries(ctx: PlanContext): LedgerEntry[] {
-  const out: LedgerEntry[] = [];
-  for (const key of Object.keys(ctx.input.ledger.entries).sort(cmp)) {
-    const e = ctx.input.ledger.entries[key];
-    if (e !== undefined && !ctx.desired.has(key)) out.push(e);
-  }
-  return out;
 }

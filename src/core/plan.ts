@@ -16,7 +16,7 @@ import { planContainer } from './plan-container.js';
 import { planDefaults, planProject } from './plan-project.js';
 import { planProvider } from './plan-provider.js';
 import { guardDeletes, planPrune } from './prune.js';
-import { simulate, type Refusal } from './rules.js';
+import { simulate, type Simulation } from './rules.js';
 
 function planDesired(scope: PlanScope, d: Desired, diags: Diagnostic[]): Draft {
   switch (d.kind) {
@@ -78,11 +78,13 @@ function settle(scope: PlanScope, drafts: readonly Draft[], diags: Diagnostic[])
       continue;
     }
     const byId = new Map(steps.map((s) => [s.id, s]));
-    const ordered = waves.waves.flat().flatMap((id) => byId.get(id) ?? []);
-    const first = new Set(current.flatMap((d) => (d.blocker === undefined && d.steps[0] ? [d.steps[0].step.id] : [])));
-    const refusals: Refusal[] = simulate(scope, ordered, first);
-    if (refusals.length === 0) return { drafts: current, waves };
-    current = withBlocker(current, new Map(refusals.map((r) => [r.key, r.blocker])));
+    const sim: Simulation = simulate(scope, waves.waves.flat().flatMap((id) => byId.get(id) ?? []));
+    if (sim.refusals.length === 0) return { drafts: current, waves };
+    current = withBlocker(current, new Map(sim.refusals.map((r) => [r.key, r.blocker])));
+    if (sim.exact) {
+      current = propagateBlocked(current);
+      return { drafts: current, waves: toWaves(aliveSteps(current)) };
+    }
   }
 }
 

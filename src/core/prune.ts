@@ -8,7 +8,7 @@ import type { Blocker, Change } from './change.js';
 import { cmp, liveOfKind, type TargetIndex } from './context.js';
 import { changeHead, makeStep, type Draft, type DraftStep } from './draft.js';
 import type { LedgerEntry } from './ledger.js';
-import { undeclaredEntries, type PlanScope } from './match.js';
+import type { PlanScope } from './match.js';
 import { META_OWNER, type Diagnostic } from './model.js';
 
 function forget(entry: LedgerEntry, reason: string, externalId?: string): Draft {
@@ -52,7 +52,7 @@ function pruneOne(scope: PlanScope, entry: LedgerEntry, t: TargetIndex): Draft {
 export function planPrune(scope: PlanScope, diags: Diagnostic[]): Draft[] {
   const out: Draft[] = [];
   const unobserved = new Map<string, number>();
-  for (const entry of undeclaredEntries(scope.ctx)) {
+  for (const entry of scope.ctx.undeclared) {
     const t = scope.ctx.targets.get(entry.target);
     if (t === undefined) unobserved.set(entry.target, (unobserved.get(entry.target) ?? 0) + 1);
     else if (scope.ctx.input.options.prune) out.push(pruneOne(scope, entry, t));

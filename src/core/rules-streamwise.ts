@@ -90,18 +90,18 @@ function listRule(n: Namer, step: Step, list: readonly LiveAttachment[], pkg: Si
   if (defaults !== 1) return invalid(`${self} would have ${defaults} default providers`, `mark exactly one provider of ${self} as default`);
   for (const a of list) {
     const p = n.st.providers.get(a.providerId);
-    const text = provider(n, a.providerId).text;
     if (p === undefined) return invalid(`${self} references provider id "${a.providerId}", which does not exist on target "${n.st.target}"`, `fix the providerId, or reference a declared provider by providerRef`);
+    const text = (): string => provider(n, a.providerId).text;
     if (a.isDefault && !p.active) {
       const managed = n.keyOfSim('ServiceProvider', a.providerId) !== undefined;
-      const fix = managed ? `set active: true on ${provider(n, a.providerId).name}` : `enable ${text} on the platform`;
-      return invalid(`${self} would make disabled ${text} its default`, `${fix}, or make another provider the default of ${self}`);
+      const fix = managed ? `set active: true on ${provider(n, a.providerId).name}` : `enable ${text()} on the platform`;
+      return invalid(`${self} would make disabled ${text()} its default`, `${fix}, or make another provider the default of ${self}`);
     }
     if (pkg !== undefined && !pkg.providers.some((x) => x.providerId === a.providerId)) {
       const where = container(n, pkg);
       return {
         rule: 'provider_not_in_package',
-        summary: `${text} is not in ${where.text} (422 provider_not_in_package)`,
+        summary: `${text()} is not in ${where.text} (422 provider_not_in_package)`,
         hint: `add ${provider(n, a.providerId).name} to the providers of ${where.text}${where.suffix}, or remove it from ${self}`,
         by: where.by,
       };

@@ -6,6 +6,7 @@
  */
 import { keyOfSim, nameOfKey } from './attachments.js';
 import type { Blocker, Operation, Step } from './change.js';
+import type { TargetIndex } from './context.js';
 import { simId } from './draft.js';
 import type { LiveAttachment } from './live.js';
 import type { PlanScope } from './match.js';
@@ -96,35 +97,54 @@ function play(st: SimTarget, step: Step): void {
   }
 }
 
+function modelOf(scope: PlanScope, target: string, t: TargetIndex): { st: SimTarget; namer: Namer } {
+  const st = simTarget(target, t);
+  return { st, namer: { scope, st, keyOfSim: (kind, sim) => keyOfSim(scope, target, kind, sim) } };
+}
+
+/** What a simulation pass found. */
+export interface Simulation {
+  readonly refusals: readonly Refusal[];
+  /**
+   * false when the pass stopped at a change that was already half played (a later step refused
+   * or skipped after an earlier one ran): the model no longer reflects a plan, so the caller
+   * blocks what was found and simulates again. true: blocking `refusals` and their dependents
+   * leaves exactly the steps this pass played, in the same order, so no second pass is needed.
+   */
+  readonly exact: boolean;
+}
+
 /**
  * Plays `ordered` (a topological order) and returns the changes the platform would refuse. A step
- * that waits for a refused one is skipped (the caller blocks it as a dependent). A refusal after
- * an earlier step of the same change already played ends the pass, since the model then holds a
- * half-applied change: the caller blocks what was found and simulates again.
+ * that waits for a refused one is skipped (the caller blocks it as a dependent).
  */
-export function simulate(scope: PlanScope, ordered: readonly Step[], firstSteps: ReadonlySet<string>): Refusal[] {
-  const models = new Map<string, SimTarget>();
+export function simulate(scope: PlanScope, ordered: readonly Step[]): Simulation {
+  const models = new Map<string, { st: SimTarget; namer: Namer }>();
   const dead = new Set<string>();
   const deadKeys = new Set<Key>();
+  const played = new Set<Key>();
   const refusals: Refusal[] = [];
   for (const step of ordered) {
     if (deadKeys.has(step.key) || step.dependsOn.some((d) => dead.has(d))) {
       dead.add(step.id);
+      deadKeys.add(step.key);
+      if (played.has(step.key)) return { refusals, exact: false };
       continue;
     }
     const t = scope.ctx.targets.get(step.target);
     if (t === undefined) continue;
-    const st = models.get(step.target) ?? simTarget(step.target, t);
-    models.set(step.target, st);
-    const blocker = check({ scope, st, keyOfSim: (kind, sim) => keyOfSim(scope, step.target, kind, sim) }, st, step);
+    const model = models.get(step.target) ?? modelOf(scope, step.target, t);
+    models.set(step.target, model);
+    const blocker = check(model.namer, model.st, step);
     if (blocker === undefined) {
-      play(st, step);
+      play(model.st, step);
+      played.add(step.key);
       continue;
     }
     refusals.push({ key: step.key, blocker });
+    if (played.has(step.key)) return { refusals, exact: false };
     dead.add(step.id);
     deadKeys.add(step.key);
-    if (!firstSteps.has(step.id)) break;
   }
-  return refusals;
+  return { refusals, exact: true };
 }
