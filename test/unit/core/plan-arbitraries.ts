@@ -19,7 +19,9 @@ interface ObjectPlan {
   readonly foreign: boolean;
 }
 
-const objectPlan = fc.record({ declared: fc.boolean(), live: fc.boolean(), owned: fc.boolean(), foreign: fc.nat(9).map((n) => n === 0) });
+const often = fc.nat(4).map((n) => n > 0);
+const mostly = fc.nat(9).map((n) => n > 0);
+const objectPlan = fc.record({ declared: often, live: fc.boolean(), owned: fc.boolean(), foreign: fc.nat(9).map((n) => n === 0) });
 
 /** A non-empty subset of the given names with exactly one default, as fixture strings (`'a*'`). */
 function attachmentList(names: readonly string[]): fc.Arbitrary<string[]> {
@@ -41,33 +43,58 @@ function place<D extends Desired>(w: World, d: D, o: ObjectPlan, liveOf: (id: st
   if (o.owned && !o.foreign) w.entries.push(entry(d, o.live ? id : 'gone'));
 }
 
-/** A random planner input; `prune` and `force` are random too. */
-export const arbInput: fc.Arbitrary<PlanInput> = fc
-  .record({
-    providers: fc.array(fc.tuple(objectPlan, fc.boolean(), fc.boolean()), { minLength: NAMES.length, maxLength: NAMES.length }),
-    packages: fc.array(fc.tuple(objectPlan, attachmentList(NAMES), attachmentList(NAMES)), { minLength: 3, maxLength: 3 }),
-    subs: fc.array(fc.tuple(objectPlan, fc.nat(2), attachmentList(NAMES), attachmentList(NAMES)), { minLength: 3, maxLength: 3 }),
-    prune: fc.boolean(),
-    force: fc.boolean(),
-  })
-  .map(({ providers, packages, subs, prune, force }) => {
-    const w: World = { desired: [], providers: [], packages: [], subscriptions: [], entries: [] };
-    const live = (s: string): string => (s.endsWith('*') ? `Ser-${s.slice(0, -1)}*` : `Ser-${s}`);
-    providers.forEach(([o, active, liveActive], i) => {
-      const d = provider(NAMES[i] ?? 'x', { active });
-      place(w, d, o, (id, metadata) => w.providers.push(liveProvider(id, d, { active: liveActive, metadata })));
+/** Provider plans first, then packages and subscriptions that mostly reference declared providers. */
+const arbParts = fc
+  .array(fc.tuple(objectPlan, fc.boolean(), fc.boolean()), { minLength: NAMES.length, maxLength: NAMES.length })
+  .chain((providers) => {
+    const declared = NAMES.filter((_, i) => providers[i]?.[0].declared);
+    const pool = declared.length > 0 ? fc.oneof({ arbitrary: fc.constant(declared), weight: 9 }, { arbitrary: fc.constant(NAMES), weight: 1 }) : fc.constant(NAMES);
+    const lists = pool.chain((names) => attachmentList(names));
+    return fc.record({
+      providers: fc.constant(providers),
+      packages: fc.array(fc.tuple(objectPlan, lists, attachmentList(NAMES)), { minLength: 3, maxLength: 3 }),
+      subs: fc.array(fc.tuple(objectPlan, fc.nat(2), lists, attachmentList(NAMES)), { minLength: 3, maxLength: 3 }),
+      prune: fc.boolean(),
+      force: fc.boolean(),
     });
-    packages.forEach(([o, want, have], i) => {
-      const d = pkg(`g${i}`, want);
-      place(w, d, o, (id, metadata) => w.packages.push(livePackage(id, `G${i}`, have.map(live), metadata)));
-    });
-    subs.forEach(([o, pi, want, have], i) => {
-      const d = sub(`s${i}`, `g${pi}`, want);
-      place(w, d, o, (id, metadata) => w.subscriptions.push(liveSub(id, `S${i}`, `Ser-g${pi}`, have.map(live), metadata)));
-    });
-    const sw = streamwise({ providers: w.providers, packages: w.packages, subscriptions: w.subscriptions });
-    return input({ desired: w.desired, sw, ledger: ledger(w.entries), options: { prune, force } });
   });
+
+/**
+ * Keeps the live attachments the platform could hold: providers that exist (and, for a
+ * subscription, are in its package), exactly one default. Undefined when nothing is left.
+ */
+function possible(list: readonly string[], allowed: ReadonlySet<string>): string[] | undefined {
+  const kept = list.filter((s) => allowed.has(s.replace(/\*$/, '')));
+  if (kept.length === 0) return undefined;
+  const hasDefault = kept.some((s) => s.endsWith('*'));
+  return kept.map((s, i) => (hasDefault || i > 0 ? s : `${s}*`)).map((s) => `Ser-${s}`);
+}
+
+/** A random planner input; `prune` and `force` are random too. */
+export const arbInput: fc.Arbitrary<PlanInput> = arbParts.map(({ providers, packages, subs, prune, force }) => {
+  const w: World = { desired: [], providers: [], packages: [], subscriptions: [], entries: [] };
+  const livePackages = new Map<string, Set<string>>();
+  providers.forEach(([o, active, liveActive], i) => {
+    const d = provider(NAMES[i] ?? 'x', { active });
+    place(w, d, o, (id, metadata) => w.providers.push(liveProvider(id, d, { active: liveActive, metadata })));
+  });
+  const liveProviders = new Set(w.providers.map((p) => p.id.slice(4)));
+  packages.forEach(([o, want, have], i) => {
+    const d = pkg(`g${i}`, want);
+    const attached = possible(have, liveProviders);
+    place(w, d, attached ? o : { ...o, live: false }, (id, metadata) => {
+      livePackages.set(id, new Set(attached?.map((a) => a.replace(/^Ser-|\*$/g, ''))));
+      w.packages.push(livePackage(id, `G${i}`, attached ?? [], metadata));
+    });
+  });
+  subs.forEach(([o, pi, want, have], i) => {
+    const d = sub(`s${i}`, `g${pi}`, want);
+    const attached = possible(have, livePackages.get(`Ser-g${pi}`) ?? new Set());
+    place(w, d, attached ? o : { ...o, live: false }, (id, metadata) => w.subscriptions.push(liveSub(id, `S${i}`, `Ser-g${pi}`, attached ?? [], metadata)));
+  });
+  const sw = streamwise({ providers: w.providers, packages: w.packages, subscriptions: w.subscriptions });
+  return input({ desired: w.desired, sw, ledger: ledger(w.entries), options: { prune, force } });
+});
 
 /** The same input with every list in another order. */
 export function shuffled(i: PlanInput, order: (n: number) => number[]): PlanInput {

@@ -2,9 +2,12 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Plan, PlanInput } from '../../../src/core/change.js';
 import { refsOf } from '../../../src/core/dependencies.js';
+import { buildContext } from '../../../src/core/context.js';
+import { matchAll } from '../../../src/core/match.js';
 import { META_OWNER } from '../../../src/core/model.js';
 import { plan } from '../../../src/core/plan.js';
 import { renderPlan } from '../../../src/core/render.js';
+import { simulate } from '../../../src/core/rules.js';
 import { arbInput, shuffled } from './plan-arbitraries.js';
 import { entry, input, ledger, livePackage, liveProvider, liveSub, pkg, provider, streamwise, sub } from './plan-fixtures.js';
 
@@ -71,6 +74,20 @@ describe('planner properties', () => {
 
   test.prop([arbInput], { numRuns: 300 })('deletes only ledger-owned objects with prune and never touches objects owned elsewhere', (i) => {
     checkOwnership(i, plan(i));
+  });
+});
+
+/** Plays the plan's steps with every wave in reverse order: no refusal means same-wave steps commute. */
+function refusalsInReverseWaves(i: PlanInput, p: Plan): string[] {
+  const ctx = buildContext(i);
+  const byId = new Map(p.steps.map((s) => [s.id, s]));
+  const ordered = p.waves.flatMap((w) => [...w].reverse().flatMap((id) => byId.get(id) ?? []));
+  return simulate({ ctx, matches: matchAll(ctx) }, ordered).refusals.map((r) => `${r.key}: ${r.blocker.rule}`);
+}
+
+describe('parallel waves', () => {
+  test.prop([arbInput], { numRuns: 300 })('runs steps of one wave in any order without a refusal', (i) => {
+    expect(refusalsInReverseWaves(i, plan(i))).toEqual([]);
   });
 });
 
