@@ -57,6 +57,12 @@ export function planPrune(scope: PlanScope, diags: Diagnostic[]): Draft[] {
     if (t === undefined) unobserved.set(entry.target, (unobserved.get(entry.target) ?? 0) + 1);
     else if (scope.ctx.input.options.prune) out.push(pruneOne(scope, entry, t));
   }
+  for (const d of scope.ctx.desired.values()) {
+    const e = scope.ctx.input.ledger.entries[d.key];
+    if (e === undefined || e.target === d.target) continue;
+    const summary = `${d.key} moved from target "${e.target}" to "${d.target}": the object on "${e.target}" (id ${e.externalId}) is no longer managed and stays there`;
+    diags.push({ severity: 'warning', code: 'PLAN_TARGET_CHANGED', summary, origin: d.origin });
+  }
   for (const [target, n] of unobserved) {
     const summary = `the ledger owns ${n} object(s) on target "${target}", which is not declared: they are left alone`;
     if (scope.ctx.input.options.prune) diags.push({ severity: 'warning', code: 'PLAN_TARGET_NOT_OBSERVED', summary });

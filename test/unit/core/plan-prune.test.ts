@@ -114,4 +114,11 @@ describe('prune', () => {
     expect(outcome(p)).toEqual(['create ServiceProvider/p1']);
     expect(p.diagnostics.map((d) => d.code)).toEqual(['PLAN_TARGET_NOT_OBSERVED']);
   });
+
+  it('warns that a declaration moved to another target leaves its old object unmanaged', () => {
+    const moved = provider('p1', {}, { target: 'sw2' });
+    const i = input({ desired: [moved], ledger: ledger([entry(provider('p1'), 'k1')]) });
+    const p = plan({ ...i, live: { ...i.live, sw2: streamwise() } });
+    expect(p.diagnostics.map((d) => d.summary)).toEqual(['ServiceProvider/p1 moved from target "sw" to "sw2": the object on "sw" (id k1) is no longer managed and stays there']);
+  });
 });
