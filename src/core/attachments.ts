@@ -10,6 +10,7 @@ import type { LiveAttachment } from './live.js';
 import { liveKeyOf, resolveRef, type PlanScope } from './match.js';
 import type { Attachment, Desired, Diagnostic, Key, ManagedKind, ObjectRef } from './model.js';
 
+/** One attachment with its reference resolved (`sim`: live id or `@<create step>`) and its label. */
 export interface ResolvedAttachment {
   readonly ref: IdRef;
   readonly sim: string;

@@ -7,9 +7,12 @@ import type { LiveBluzone, LivePackage, LiveProject, LiveProvider, LiveStreamwis
 import type { PlanInput } from './change.js';
 import { META_NAME, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind } from './model.js';
 
+/** The kinds that live on a streamwise target. */
 export type StreamwiseKind = 'ServiceProvider' | 'ServicePackage' | 'Subscription';
+/** Any live streamwise object (all carry `id` and `metadata`). */
 export type LiveStreamwiseObject = LiveProvider | LivePackage | LiveSubscription;
 
+/** One streamwise target's live state, indexed by id and by reserved name marker. */
 export interface StreamwiseIndex {
   readonly api: 'streamwise';
   readonly live: LiveStreamwise;
@@ -20,6 +23,7 @@ export interface StreamwiseIndex {
   readonly byMarker: ReadonlyMap<string, readonly LiveStreamwiseObject[]>;
 }
 
+/** One bluzone target's live state, indexed by projectId and by projectName. */
 export interface BluzoneIndex {
   readonly api: 'bluzone';
   readonly live: LiveBluzone;
@@ -27,6 +31,7 @@ export interface BluzoneIndex {
   readonly byProjectName: ReadonlyMap<string, LiveProject>;
 }
 
+/** The index of one observed target. */
 export type TargetIndex = StreamwiseIndex | BluzoneIndex;
 
 /** Everything the per-kind planners look things up in. */

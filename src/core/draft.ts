@@ -54,9 +54,9 @@ export function keyOfStep(stepId: string): Key {
   return at < 0 ? stepId : stepId.slice(0, at);
 }
 
-/** Returns a step of `key` with the verb as its id suffix. */
-export function makeStep(key: Key, target: string, verb: string, operation: Operation, dependsOn: readonly string[] = []): Step {
-  return { id: `${key}#${verb}`, key, target, operation, dependsOn };
+/** Returns a step of the object `of` (a declaration or a ledger entry) with the verb as its id suffix. */
+export function makeStep(of: { readonly key: Key; readonly target: string }, verb: string, operation: Operation, dependsOn: readonly string[] = []): Step {
+  return { id: `${of.key}#${verb}`, key: of.key, target: of.target, operation, dependsOn };
 }
 
 /** Identity of a change: the envelope fields every action shares. */

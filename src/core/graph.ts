@@ -8,6 +8,7 @@ import { cmp } from './context.js';
 import { keyOfStep, type Draft } from './draft.js';
 import { KINDS, type Key, type ManagedKind } from './model.js';
 
+/** The steps grouped so that every step runs one wave after its last dependency. */
 export interface Waves {
   /** Step ids per wave, sorted within a wave. */
   readonly waves: readonly (readonly string[])[];

@@ -9,11 +9,13 @@ import { bluzoneOf, entryOf, liveOfKind, streamwiseOf, type PlanContext, type St
 import type { LedgerEntry } from './ledger.js';
 import { META_OWNER, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind, type ObjectRef, type OfKind } from './model.js';
 
+/** How a declaration relates to live state: the object it manages, none yet, or blocked from taking one. */
 export type Match =
   | { readonly found: 'live'; readonly id: string; readonly entry?: LedgerEntry; readonly adopted: boolean }
   | { readonly found: 'none'; readonly entry?: LedgerEntry }
   | { readonly found: 'blocked'; readonly blocker: Blocker };
 
+/** Every declaration's match, and the reverse lookup from live objects to the declarations managing them. */
 export interface Matches {
   readonly byKey: ReadonlyMap<Key, Match>;
   /** target -> kind -> live id -> key of the declaration (or owned ledger entry) of that object. */

@@ -10,6 +10,7 @@ import { META_HASH, META_MANAGED_KEYS, META_NAME, META_OWNER, RESERVED_PREFIX, t
 
 const OWN_MARKERS: ReadonlySet<string> = new Set([META_NAME, META_OWNER, META_HASH, META_MANAGED_KEYS]);
 
+/** The three sides of the merge: live, declared, and what was managed before. */
 export interface MergeMetadataInput {
   /** What the platform holds now; undefined for a create. */
   readonly live?: Metadata;
@@ -20,6 +21,7 @@ export interface MergeMetadataInput {
   readonly markers: { readonly name: string; readonly owner: string; readonly hash: string };
 }
 
+/** The result of the merge. */
 export interface MergedMetadata {
   /** The whole object to send, keys sorted. */
   readonly metadata: Metadata;

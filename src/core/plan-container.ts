@@ -68,7 +68,7 @@ function packageLabel(scope: PlanScope, v: View, sim: string): string {
 }
 
 function createContainer(scope: PlanScope, v: View): Draft {
-  const step = makeStep(v.d.key, v.d.target, 'create', createOp(v));
+  const step = makeStep(v.d, 'create', createOp(v));
   const fields: FieldDiff[] = [
     { path: nameField(v), after: v.name },
     ...(v.packageRef ? [{ path: 'package', after: packageLabel(scope, v, simId(v.packageRef)) }] : []),
@@ -93,12 +93,12 @@ function updateSteps(v: View, live: { id: string; providers: readonly ResolvedAt
   const moved = from !== to ? { ...(from ? { defaultFrom: from } : {}), ...(to ? { defaultTo: to } : {}) } : {};
   const base = effectBase(v, live.id);
   if (v.d.kind === 'Subscription' || adds.length === 0 || removes.length === 0) {
-    const step = makeStep(v.d.key, v.d.target, 'update', patchOp(v, live.id, p));
+    const step = makeStep(v.d, 'update', patchOp(v, live.id, p));
     return [{ step, effect: { ...base, adds, removes, isDelete: false, ...moved } }];
   }
   const kept = live.providers.filter((a) => removes.includes(a.sim)).map((a) => ({ ...a, isDefault: false }));
-  const attach = makeStep(v.d.key, v.d.target, 'attach', patchOp(v, live.id, { ...p, providers: sortAttachments([...v.providers, ...kept]) }));
-  const detach = makeStep(v.d.key, v.d.target, 'detach', patchOp(v, live.id, { providers: v.providers }), [attach.id]);
+  const attach = makeStep(v.d, 'attach', patchOp(v, live.id, { ...p, providers: sortAttachments([...v.providers, ...kept]) }));
+  const detach = makeStep(v.d, 'detach', patchOp(v, live.id, { providers: v.providers }), [attach.id]);
   return [
     { step: attach, effect: { ...base, adds, removes: [], isDelete: false, ...moved } },
     { step: detach, effect: { ...base, adds: [], removes, isDelete: false } },

@@ -70,11 +70,11 @@ function createStep(d: DesiredProject, dependsOn: readonly string[]): DraftStep 
     ...(isDefault(s.remoteConsumer) ? {} : { remoteConsumer: s.remoteConsumer }),
   };
   const needs = [...(isDefault(s.remoteStorage) ? ['storage' as const] : []), ...(isDefault(s.remoteConsumer) ? ['consumer' as const] : [])];
-  return { step: makeStep(d.key, d.target, 'create', { type: 'project.create', body }, dependsOn), effect: { kind: 'project', needs } };
+  return { step: makeStep(d, 'create', { type: 'project.create', body }, dependsOn), effect: { kind: 'project', needs } };
 }
 
 function replaceProject(scope: PlanScope, d: DesiredProject, live: LiveProject, fields: FieldDiff[]): Draft {
-  const del: DraftStep = { step: makeStep(d.key, d.target, 'delete', { type: 'project.delete', id: live.projectId }), effect: { kind: 'none' } };
+  const del: DraftStep = { step: makeStep(d, 'delete', { type: 'project.delete', id: live.projectId }), effect: { kind: 'none' } };
   const create = createStep(d, [del.step.id]);
   const paths = fields.map((f) => f.path).join(', ');
   const reason = `projects cannot be updated: ${paths} changed; the project gets a new projectId and projectApiKey`;
@@ -119,11 +119,11 @@ export function planDefaults(scope: PlanScope, d: DesiredDefaults): Draft {
   const steps: DraftStep[] = [];
   const updateProjects = s.propagateToProjects;
   if (s.remoteStorage && storage.length > 0) {
-    const step = makeStep(d.key, d.target, 'storage', { type: 'defaults.storage', body: s.remoteStorage, updateProjects });
+    const step = makeStep(d, 'storage', { type: 'defaults.storage', body: s.remoteStorage, updateProjects });
     steps.push({ step, effect: { kind: 'defaults', which: 'storage' } });
   }
   if (s.remoteConsumer && consumer.length > 0) {
-    const step = makeStep(d.key, d.target, 'consumer', { type: 'defaults.consumer', body: s.remoteConsumer, updateProjects });
+    const step = makeStep(d, 'consumer', { type: 'defaults.consumer', body: s.remoteConsumer, updateProjects });
     steps.push({ step, effect: { kind: 'defaults', which: 'consumer' } });
   }
   const ledger = ledgerSet(d, { id }, []);

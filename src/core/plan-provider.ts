@@ -39,7 +39,7 @@ function createProvider(d: DesiredProvider, merged: MergedMetadata): Draft {
     settings: {},
     metadata: merged.metadata,
   };
-  const step = makeStep(d.key, d.target, 'create', { type: 'provider.create', body });
+  const step = makeStep(d, 'create', { type: 'provider.create', body });
   const ledger = ledgerSet(d, { createdBy: step.id }, merged.managedKeys);
   return {
     change: { ...changeHead(d), action: 'create', fields: createFields(d, merged), steps: [step.id], ledger },
@@ -92,7 +92,7 @@ function updateProvider(scope: PlanScope, d: DesiredProvider, live: LiveProvider
   const fields = withMetadataFields(main, live.metadata, merged.metadata);
   const ledger = ledgerSet(d, { id: live.id }, merged.managedKeys);
   if (fields.length === 0) return noopDraft(changeHead(d), live.id, entry, ledger);
-  const step = makeStep(d.key, d.target, 'update', { type: 'provider.patch', id: { id: live.id }, body: patchBody(d, live, merged, resendSecret) });
+  const step = makeStep(d, 'update', { type: 'provider.patch', id: { id: live.id }, body: patchBody(d, live, merged, resendSecret) });
   const verb = live.active === s.active ? 'other' : s.active ? 'enable' : 'disable';
   return {
     change: { ...changeHead(d), action: 'update', externalId: live.id, fields, steps: [step.id], ledger },

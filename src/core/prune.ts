@@ -25,7 +25,7 @@ function findLive(scope: PlanScope, entry: LedgerEntry, t: TargetIndex): string 
 }
 
 function deleteStep(entry: LedgerEntry, id: string, t: TargetIndex): DraftStep | undefined {
-  const at = (type: 'provider.delete' | 'package.delete' | 'subscription.delete' | 'project.delete') => makeStep(entry.key, entry.target, 'delete', { type, id });
+  const at = (type: 'provider.delete' | 'package.delete' | 'subscription.delete' | 'project.delete') => makeStep(entry, 'delete', { type, id });
   if (t.api === 'bluzone') return { step: at('project.delete'), effect: { kind: 'none' } };
   if (entry.kind === 'ServiceProvider') return { step: at('provider.delete'), effect: { kind: 'provider', id, verb: 'delete' } };
   const live = entry.kind === 'ServicePackage' ? t.packages.get(id) : t.subscriptions.get(id);

@@ -7,15 +7,19 @@
 import type { Action, Change, FieldDiff, Plan } from './change.js';
 import { isSensitive, SENSITIVE_MARK, type Diagnostic } from './model.js';
 
+/** How to render a plan. */
 export interface RenderOptions {
   /** The plan is for the embedded sandbox (no Target declared): say so. @default false */
   readonly embedded?: boolean;
 }
 
+/** How many changes of each action a plan holds. */
 export type Summary = Readonly<Record<Action, number>>;
 
+/** The symbol of each action, as Terraform draws them (`noop` is never drawn). */
 export const SYMBOLS: Readonly<Record<Action, string>> = { create: '+', update: '~', replace: '±', delete: '-', forget: '.', blocked: '!', noop: ' ' };
 
+/** The line that says a plan is for the embedded sandbox. */
 export const EMBEDDED_NOTE = 'Note: no Target is declared, so this plan is for the embedded sandbox.';
 
 /** Counts the changes of each action. */

@@ -8,7 +8,9 @@ import { assertNever, isSensitive, SENSITIVE_MARK } from './model.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderText, summarize, type RenderOptions, type Summary } from './render-text.js';
 
+/** The output formats of a plan (`--output`). */
 export type PlanFormat = 'text' | 'json' | 'markdown';
+/** How to render a plan (see render-text.ts). */
 export type { RenderOptions };
 
 /** One change in the JSON output (schemas/plan-output.json `#/$defs/action`). */

@@ -14,6 +14,7 @@ import { assertNever, type Key } from './model.js';
 import { providerRules, type Namer } from './rules-streamwise.js';
 import { putContainer, putProject, removeContainer, removeProject, simAttachments, simTarget, type SimContainer, type SimTarget } from './sim-state.js';
 
+/** A change the platform would refuse, and why. */
 export interface Refusal {
   readonly key: Key;
   readonly blocker: Blocker;
@@ -54,6 +55,11 @@ function patched(old: SimContainer | undefined, name: string | undefined, provid
   return old && { ...old, name: name ?? old.name, providers: providers ?? old.providers };
 }
 
+function patchProvider(st: SimTarget, id: string, body: { readonly active?: boolean; readonly providerName?: string }): void {
+  const p = st.providers.get(id);
+  if (p) st.providers.set(id, { active: body.active ?? p.active, name: body.providerName ?? p.name });
+}
+
 /** Plays a step that passed `check` on the model. */
 function play(st: SimTarget, step: Step): void {
   const op = step.operation;
@@ -61,11 +67,8 @@ function play(st: SimTarget, step: Step): void {
   switch (op.type) {
     case 'provider.create':
       return void st.providers.set(created, { active: op.body.active, name: op.body.providerName });
-    case 'provider.patch': {
-      const p = st.providers.get(simId(op.id));
-      if (p) st.providers.set(simId(op.id), { active: op.body.active ?? p.active, name: op.body.providerName ?? p.name });
-      return;
-    }
+    case 'provider.patch':
+      return patchProvider(st, simId(op.id), op.body);
     case 'provider.delete':
       return void st.providers.delete(op.id);
     case 'package.create':

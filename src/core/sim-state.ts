@@ -8,11 +8,13 @@ import { cmp, type TargetIndex } from './context.js';
 import { simId } from './draft.js';
 import type { LiveAttachment } from './live.js';
 
+/** A provider as the rules see it. */
 export interface SimProvider {
   readonly active: boolean;
   readonly name: string;
 }
 
+/** A package or subscription as the rules see it. */
 export interface SimContainer {
   readonly container: 'package' | 'subscription';
   readonly id: string;
@@ -21,6 +23,7 @@ export interface SimContainer {
   readonly providers: readonly LiveAttachment[];
 }
 
+/** The model of one target that the simulation mutates step by step. */
 export interface SimTarget {
   readonly target: string;
   readonly providers: Map<string, SimProvider>;
