@@ -38,30 +38,28 @@ function isDefaultIn(c: SimContainer, id: string): boolean {
   return c.providers.some((a) => a.providerId === id && a.isDefault);
 }
 
-function disableRule(n: Namer, id: string): Blocker | undefined {
-  const c = usersOf(n.st, id).find((x) => isDefaultIn(x, id));
+/** A refused disable or delete of a provider, blamed on the container `c` that still holds it. */
+function providerRefusal(n: Namer, id: string, c: SimContainer | undefined, r: { rule: string; verb: string; why: string; fix: string }): Blocker | undefined {
   if (c === undefined) return undefined;
   const p = provider(n, id);
   const where = container(n, c);
   return {
-    rule: 'provider_is_default',
-    summary: `the platform would refuse to disable ${p.text} (409 provider_is_default)`,
-    hint: `${p.text} is the default of ${where.text}${where.suffix}: make another provider its default there, or keep ${p.name} active`,
+    rule: r.rule,
+    summary: `the platform would refuse to ${r.verb} ${p.text} (409 ${r.rule})`,
+    hint: `${p.text} ${r.why} ${where.text}${where.suffix}: ${r.fix.replace('$name', p.name)}`,
     by: where.by,
   };
 }
 
+function disableRule(n: Namer, id: string): Blocker | undefined {
+  const c = usersOf(n.st, id).find((x) => isDefaultIn(x, id));
+  const fix = 'make another provider its default there, or keep $name active';
+  return providerRefusal(n, id, c, { rule: 'provider_is_default', verb: 'disable', why: 'is the default of', fix });
+}
+
 function deleteRule(n: Namer, id: string): Blocker | undefined {
-  const c = usersOf(n.st, id)[0];
-  if (c === undefined) return undefined;
-  const p = provider(n, id);
-  const where = container(n, c);
-  return {
-    rule: 'provider_in_use',
-    summary: `the platform would refuse to delete ${p.text} (409 provider_in_use)`,
-    hint: `${p.text} is attached to ${where.text}${where.suffix}: remove it from there, or declare ${p.name} again`,
-    by: where.by,
-  };
+  const fix = 'remove it from there, or declare $name again';
+  return providerRefusal(n, id, usersOf(n.st, id)[0], { rule: 'provider_in_use', verb: 'delete', why: 'is attached to', fix });
 }
 
 function packageDeleteRule(n: Namer, step: Step, id: string): Blocker | undefined {

@@ -183,6 +183,25 @@ export function ledger(entries: readonly LedgerEntry[] = []): LedgerState {
   return { version: 1, owner: OWNER, salt: 'salt', entries: Object.fromEntries(entries.map((e) => [e.key, e])) };
 }
 
+/**
+ * The live state and ledger of declarations applied earlier, each `[declaration, id, live
+ * attachments]` (`'k1*'`: provider id k1 as default). A subscription's package is looked up among them.
+ */
+export function applied(objects: readonly (readonly [Desired, string, (readonly string[])?])[]): { sw: LiveStreamwise; ledger: LedgerState } {
+  const ids = new Map(objects.map(([d, id]) => [d.key, id]));
+  const live = streamwise();
+  const out = { providers: [...live.providers], packages: [...live.packages], subscriptions: [...live.subscriptions] };
+  for (const [d, id, attached = []] of objects) {
+    if (d.kind === 'ServiceProvider') out.providers.push(liveProvider(id, d));
+    if (d.kind === 'ServicePackage') out.packages.push(livePackage(id, d.spec.packageName, attached, markers(d)));
+    if (d.kind === 'Subscription') {
+      const pkgId = d.spec.package.by === 'id' ? d.spec.package.id : (ids.get(keyOf('ServicePackage', d.spec.package.name)) ?? '');
+      out.subscriptions.push(liveSub(id, d.spec.subscriptionName, pkgId, attached, markers(d)));
+    }
+  }
+  return { sw: streamwise(out), ledger: ledger(objects.map(([d, id]) => entry(d, id))) };
+}
+
 export function input(p: { desired?: readonly Desired[]; sw?: LiveStreamwise; bz?: LiveBluzone; ledger?: LedgerState; options?: Partial<PlanOptions> }): PlanInput {
   return {
     desired: p.desired ?? [],

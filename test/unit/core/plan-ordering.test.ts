@@ -2,20 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/core/change.js';
 import { plan } from '../../../src/core/plan.js';
 import {
+  applied,
   bluzone,
   consumer,
   defaults,
-  entry,
   input,
-  ledger,
-  livePackage,
-  liveProvider,
-  liveSub,
   pkg,
   project,
   provider,
   storage,
-  streamwise,
   sub,
 } from './plan-fixtures.js';
 
@@ -55,13 +50,8 @@ describe('ordering', () => {
   it('splits a package update that adds and removes providers so subscriptions move in between', () => {
     const gold = pkg('gold', ['p2*']);
     const acme = sub('acme', 'gold', ['p2*']);
-    const live = streamwise({
-      providers: [liveProvider('k1', p1), liveProvider('k2', p2)],
-      packages: [livePackage('g1', 'GOLD', ['k1*'])],
-      subscriptions: [liveSub('s1', 'ACME', 'g1', ['k1*'])],
-    });
-    const l = ledger([entry(p1, 'k1'), entry(p2, 'k2'), entry(gold, 'g1'), entry(acme, 's1')]);
-    const p = plan(input({ desired: [p1, p2, gold, acme], sw: live, ledger: l }));
+    const before = applied([[p1, 'k1'], [p2, 'k2'], [gold, 'g1', ['k1*']], [acme, 's1', ['k1*']]]);
+    const p = plan(input({ desired: [p1, p2, gold, acme], ...before }));
     expect(waves(p)).toMatchInlineSnapshot(`
       [
         "0: ServicePackage/gold#attach",
@@ -78,13 +68,8 @@ describe('ordering', () => {
   it('removes a provider from subscriptions before the package detaches it', () => {
     const gold = pkg('gold', ['p1*']);
     const acme = sub('acme', 'gold', ['p1*']);
-    const live = streamwise({
-      providers: [liveProvider('k1', p1), liveProvider('k2', p2)],
-      packages: [livePackage('g1', 'GOLD', ['k1*', 'k2'])],
-      subscriptions: [liveSub('s1', 'ACME', 'g1', ['k1*', 'k2'])],
-    });
-    const l = ledger([entry(p1, 'k1'), entry(p2, 'k2'), entry(gold, 'g1'), entry(acme, 's1')]);
-    const p = plan(input({ desired: [p1, p2, gold, acme], sw: live, ledger: l }));
+    const before = applied([[p1, 'k1'], [p2, 'k2'], [gold, 'g1', ['k1*', 'k2']], [acme, 's1', ['k1*', 'k2']]]);
+    const p = plan(input({ desired: [p1, p2, gold, acme], ...before }));
     expect(waves(p)).toMatchInlineSnapshot(`
       [
         "0: Subscription/acme#update",
@@ -97,13 +82,8 @@ describe('ordering', () => {
     const off = provider('p1', { active: false });
     const gold = pkg('gold', ['p1', 'p2*']);
     const acme = sub('acme', 'gold', ['p1', 'p2*']);
-    const live = streamwise({
-      providers: [liveProvider('k1', p1), liveProvider('k2', p2)],
-      packages: [livePackage('g1', 'GOLD', ['k1*', 'k2'])],
-      subscriptions: [liveSub('s1', 'ACME', 'g1', ['k1*', 'k2'])],
-    });
-    const l = ledger([entry(off, 'k1'), entry(p2, 'k2'), entry(gold, 'g1'), entry(acme, 's1')]);
-    const p = plan(input({ desired: [off, p2, gold, acme], sw: live, ledger: l }));
+    const before = applied([[p1, 'k1'], [p2, 'k2'], [gold, 'g1', ['k1*', 'k2']], [acme, 's1', ['k1*', 'k2']]]);
+    const p = plan(input({ desired: [off, p2, gold, acme], ...before }));
     expect(waves(p)).toMatchInlineSnapshot(`
       [
         "0: ServicePackage/gold#update, Subscription/acme#update",
@@ -115,12 +95,8 @@ describe('ordering', () => {
 
   it('enables a provider before making it the default', () => {
     const gold = pkg('gold', ['p1', 'p2*']);
-    const live = streamwise({
-      providers: [liveProvider('k1', p1), liveProvider('k2', p2, { active: false })],
-      packages: [livePackage('g1', 'GOLD', ['k1*', 'k2'])],
-    });
-    const l = ledger([entry(p1, 'k1'), entry(p2, 'k2'), entry(gold, 'g1')]);
-    const p = plan(input({ desired: [p1, p2, gold], sw: live, ledger: l }));
+    const before = applied([[p1, 'k1'], [provider('p2', { active: false }), 'k2'], [gold, 'g1', ['k1*', 'k2']]]);
+    const p = plan(input({ desired: [p1, p2, gold], ...before }));
     expect(waves(p)).toMatchInlineSnapshot(`
       [
         "0: ServiceProvider/p2#update",
@@ -132,13 +108,8 @@ describe('ordering', () => {
   it('detaches a provider from subscriptions, then packages, before deleting it', () => {
     const gold = pkg('gold', ['p1*']);
     const acme = sub('acme', 'gold', ['p1*']);
-    const live = streamwise({
-      providers: [liveProvider('k1', p1), liveProvider('k2', p2)],
-      packages: [livePackage('g1', 'GOLD', ['k1*', 'k2'])],
-      subscriptions: [liveSub('s1', 'ACME', 'g1', ['k1*', 'k2'])],
-    });
-    const l = ledger([entry(p1, 'k1'), entry(p2, 'k2'), entry(gold, 'g1'), entry(acme, 's1')]);
-    const p = plan(input({ desired: [p1, gold, acme], sw: live, ledger: l, options: { prune: true } }));
+    const before = applied([[p1, 'k1'], [p2, 'k2'], [gold, 'g1', ['k1*', 'k2']], [acme, 's1', ['k1*', 'k2']]]);
+    const p = plan(input({ desired: [p1, gold, acme], ...before, options: { prune: true } }));
     expect(waves(p)).toMatchInlineSnapshot(`
       [
         "0: Subscription/acme#update",
@@ -151,13 +122,8 @@ describe('ordering', () => {
   it('deletes subscriptions, then packages, then providers', () => {
     const gold = pkg('gold', ['p1*']);
     const acme = sub('acme', 'gold', ['p1*']);
-    const live = streamwise({
-      providers: [liveProvider('k1', p1), liveProvider('k3', p3)],
-      packages: [livePackage('g1', 'GOLD', ['k1*'])],
-      subscriptions: [liveSub('s1', 'ACME', 'g1', ['k1*'])],
-    });
-    const l = ledger([entry(p1, 'k1'), entry(p3, 'k3'), entry(gold, 'g1'), entry(acme, 's1')]);
-    const p = plan(input({ desired: [p3], sw: live, ledger: l, options: { prune: true } }));
+    const before = applied([[p1, 'k1'], [p3, 'k3'], [gold, 'g1', ['k1*']], [acme, 's1', ['k1*']]]);
+    const p = plan(input({ desired: [p3], ...before, options: { prune: true } }));
     expect(waves(p)).toMatchInlineSnapshot(`
       [
         "0: Subscription/acme#delete",
