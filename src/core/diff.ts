@@ -44,9 +44,10 @@ export function diffValue(path: string, before: unknown, after: unknown): FieldD
 
 /**
  * Diffs two flat records field by field under `prefix` (`remoteStorage.storageRegion`), in the
- * order of `fields`. A whole side may be absent (created, or not set on the platform).
+ * order of `fields`. A whole side may be absent (created, or not set on the platform), and a
+ * field the platform answers as `null` counts as unset, so an optional field never diffs forever.
  */
 export function diffFields<T extends object>(prefix: string, fields: readonly (keyof T & string)[], before: T | undefined, after: T | undefined): FieldDiff[] {
-  const get = (o: T | undefined, k: keyof T & string): unknown => (o === undefined ? undefined : o[k]);
+  const get = (o: T | undefined, k: keyof T & string): unknown => (o === undefined || o[k] === null ? undefined : o[k]);
   return fields.flatMap((f) => diffValue(prefix ? `${prefix}.${f}` : f, get(before, f), get(after, f)));
 }

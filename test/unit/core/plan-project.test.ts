@@ -158,3 +158,12 @@ describe('project defaults', () => {
     expect(p.diagnostics.map((d) => d.code)).toEqual(['PLAN_DUPLICATE_DEFAULTS']);
   });
 });
+
+describe('convergence', () => {
+  it('treats an optional field the platform answers as null like an unset one', () => {
+    const own = project('alpha', { remoteStorage: storage() });
+    const answered = liveProject('42', own, { remoteStorage: { ...storage(), assumeRoleName: null as unknown as string } });
+    const p = plan(input({ desired: [own], bz: bluzone({ projects: [answered] }), ledger: ledger([entry(own, '42')]) }));
+    expect(p.changes.map((c) => c.action)).toEqual(['noop']);
+  });
+});
