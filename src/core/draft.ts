@@ -22,7 +22,7 @@ export type Effect =
       readonly removes: readonly string[];
       /** The provider that stops being the default in this step. */
       readonly defaultFrom?: string;
-      /** The provider that becomes the default in this step (it must be enabled first). */
+      /** The default of the provider list this step sends (it must be enabled before the step). */
       readonly defaultTo?: string;
       readonly isDelete: boolean;
     }

@@ -89,19 +89,23 @@ function createContainer(scope: PlanScope, v: View): Draft {
 function updateSteps(v: View, live: { id: string; providers: readonly ResolvedAttachment[] }, p: Parts): DraftStep[] {
   const { adds, removes } = attachmentDelta(live.providers, v.providers);
   const from = defaultOf(live.providers);
-  const to = defaultOf(v.providers);
-  const moved = from !== to ? { ...(from ? { defaultFrom: from } : {}), ...(to ? { defaultTo: to } : {}) } : {};
+  const away = from !== undefined && from !== defaultOf(v.providers) ? { defaultFrom: from } : {};
+  const sends = (list: readonly ResolvedAttachment[] | undefined) => {
+    const to = list && defaultOf(list);
+    return to !== undefined ? { defaultTo: to } : {};
+  };
   const base = effectBase(v, live.id);
   if (v.d.kind === 'Subscription' || adds.length === 0 || removes.length === 0) {
     const step = makeStep(v.d, 'update', patchOp(v, live.id, p));
-    return [{ step, effect: { ...base, adds, removes, isDelete: false, ...moved } }];
+    return [{ step, effect: { ...base, adds, removes, isDelete: false, ...away, ...sends(p.providers) } }];
   }
   const kept = live.providers.filter((a) => removes.includes(a.sim)).map((a) => ({ ...a, isDefault: false }));
-  const attach = makeStep(v.d, 'attach', patchOp(v, live.id, { ...p, providers: sortAttachments([...v.providers, ...kept]) }));
+  const union = sortAttachments([...v.providers, ...kept]);
+  const attach = makeStep(v.d, 'attach', patchOp(v, live.id, { ...p, providers: union }));
   const detach = makeStep(v.d, 'detach', patchOp(v, live.id, { providers: v.providers }), [attach.id]);
   return [
-    { step: attach, effect: { ...base, adds, removes: [], isDelete: false, ...moved } },
-    { step: detach, effect: { ...base, adds: [], removes, isDelete: false } },
+    { step: attach, effect: { ...base, adds, removes: [], isDelete: false, ...away, ...sends(union) } },
+    { step: detach, effect: { ...base, adds: [], removes, isDelete: false, ...sends(v.providers) } },
   ];
 }
 

@@ -105,6 +105,20 @@ describe('ordering', () => {
     `);
   });
 
+  it('enables a provider before any patch that sends it as the default, changed or not', () => {
+    const gold = pkg('gold', ['p1*']);
+    const acme = sub('acme', 'gold', ['p1*']);
+    const before = applied([[provider('p1', { active: false }), 'k1'], [p2, 'k2'], [gold, 'g1', ['k1*', 'k2']], [acme, 's1', ['k1*', 'k2']]]);
+    const p = plan(input({ desired: [p1, p2, gold, acme], ...before }));
+    expect(waves(p)).toMatchInlineSnapshot(`
+      [
+        "0: ServiceProvider/p1#update",
+        "1: Subscription/acme#update",
+        "2: ServicePackage/gold#update",
+      ]
+    `);
+  });
+
   it('detaches a provider from subscriptions, then packages, before deleting it', () => {
     const gold = pkg('gold', ['p1*']);
     const acme = sub('acme', 'gold', ['p1*']);

@@ -8,6 +8,7 @@ import { META_OWNER } from '../../../src/core/model.js';
 import { plan } from '../../../src/core/plan.js';
 import { renderPlan } from '../../../src/core/render.js';
 import { simulate } from '../../../src/core/rules.js';
+import { applyToLive } from './fake-apply.js';
 import { arbInput, shuffled } from './plan-arbitraries.js';
 import { entry, input, ledger, livePackage, liveProvider, liveSub, pkg, provider, streamwise, sub } from './plan-fixtures.js';
 
@@ -84,6 +85,14 @@ function refusalsInReverseWaves(i: PlanInput, p: Plan): string[] {
   const ordered = p.waves.flatMap((w) => [...w].reverse().flatMap((id) => byId.get(id) ?? []));
   return simulate({ ctx, matches: matchAll(ctx) }, ordered).refusals.map((r) => `${r.key}: ${r.blocker.rule}`);
 }
+
+describe('convergence', () => {
+  test.prop([arbInput], { numRuns: 300 })('plans nothing but the blocked changes again once a plan is applied', (i) => {
+    const second = plan(applyToLive(i, plan(i)));
+    const left = second.changes.filter((c) => c.action !== 'blocked' && (c.action !== 'noop' || c.ledger !== undefined));
+    expect(left.map((c) => `${c.action} ${c.key}`)).toEqual([]);
+  });
+});
 
 describe('parallel waves', () => {
   test.prop([arbInput], { numRuns: 300 })('runs steps of one wave in any order without a refusal', (i) => {
