@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import type { PlanInput } from '../../../src/core/change.js';
 import type { LedgerEntry } from '../../../src/core/ledger.js';
-import type { LivePackage, LiveProvider, LiveSubscription } from '../../../src/core/live.js';
+import type { LiveBluzone, LivePackage, LiveProject, LiveProvider, LiveSubscription } from '../../../src/core/live.js';
 import type { Desired, Metadata } from '../../../src/core/model.js';
-import { entry, input, ledger, livePackage, liveProvider, liveSub, markers, pkg, provider, streamwise, sub } from './plan-fixtures.js';
+import { bluzone, consumer, defaults, entry, input, ledger, livePackage, liveProject, liveProvider, liveSub, markers, pkg, project, provider, storage, streamwise, sub } from './plan-fixtures.js';
 
 const NAMES = ['a', 'b', 'c', 'd', 'e'];
 
@@ -43,9 +43,12 @@ function place<D extends Desired>(w: World, d: D, o: ObjectPlan, liveOf: (id: st
   if (o.owned && !o.foreign) w.entries.push(entry(d, o.live ? id : 'gone'));
 }
 
+/** The fields of a project that may differ between declaration and platform. */
+const arbProjectSpec = fc.record({ debugEnabled: fc.boolean(), ownStorage: fc.boolean(), allow: fc.boolean() });
+
 /** Provider plans first, then packages and subscriptions that mostly reference declared providers. */
 const arbParts = fc
-  .array(fc.tuple(objectPlan, fc.boolean(), fc.boolean()), { minLength: NAMES.length, maxLength: NAMES.length })
+  .array(fc.tuple(objectPlan, mostly, often), { minLength: NAMES.length, maxLength: NAMES.length })
   .chain((providers) => {
     const declared = NAMES.filter((_, i) => providers[i]?.[0].declared);
     const pool = declared.length > 0 ? fc.oneof({ arbitrary: fc.constant(declared), weight: 9 }, { arbitrary: fc.constant(NAMES), weight: 1 }) : fc.constant(NAMES);
@@ -54,6 +57,8 @@ const arbParts = fc
       providers: fc.constant(providers),
       packages: fc.array(fc.tuple(objectPlan, lists, attachmentList(NAMES)), { minLength: 3, maxLength: 3 }),
       subs: fc.array(fc.tuple(objectPlan, fc.nat(2), lists, attachmentList(NAMES)), { minLength: 3, maxLength: 3 }),
+      projects: fc.array(fc.tuple(objectPlan, arbProjectSpec, arbProjectSpec), { minLength: 3, maxLength: 3 }),
+      defaults: fc.record({ declared: fc.boolean(), region: fc.constantFrom('eu', 'us'), propagate: fc.boolean(), live: fc.constantFrom(undefined, 'eu', 'us') }),
       prune: fc.boolean(),
       force: fc.boolean(),
     });
@@ -70,8 +75,29 @@ function possible(list: readonly string[], allowed: ReadonlySet<string>): string
   return kept.map((s, i) => (hasDefault || i > 0 ? s : `${s}*`)).map((s) => `Ser-${s}`);
 }
 
+type ProjectSpecPlan = { debugEnabled: boolean; ownStorage: boolean; allow: boolean };
+
+/** Places projects (declared as `want`, live as `have`) and the reseller defaults on `bz`. */
+function placeBluzone(
+  w: World,
+  projects: readonly (readonly [ObjectPlan, ProjectSpecPlan, ProjectSpecPlan])[],
+  dp: { declared: boolean; region: string; propagate: boolean; live: string | undefined },
+): LiveBluzone {
+  const spec = (x: ProjectSpecPlan) => ({ debugEnabled: x.debugEnabled, replacePolicy: x.allow ? ('Allow' as const) : ('Never' as const), ...(x.ownStorage ? { remoteStorage: storage() } : {}) });
+  const live: LiveProject[] = [];
+  projects.forEach(([o, want, have], i) => {
+    const d = project(`pr${i}`, spec(want));
+    if (o.declared) w.desired.push(d);
+    if (o.live) live.push(liveProject(`P${i}`, project(`pr${i}`, spec(have))));
+    if (o.owned) w.entries.push(entry(d, o.live ? `P${i}` : 'gone'));
+  });
+  if (dp.declared) w.desired.push(defaults('main', { remoteStorage: storage({ storageRegion: dp.region }), remoteConsumer: consumer(), propagateToProjects: dp.propagate }));
+  const reseller = { serviceProviderId: 'sp1', defaultRemoteConsumer: consumer(), ...(dp.live ? { defaultRemoteStorage: storage({ storageRegion: dp.live }) } : {}) };
+  return bluzone({ reseller, projects: live });
+}
+
 /** A random planner input; `prune` and `force` are random too. */
-export const arbInput: fc.Arbitrary<PlanInput> = arbParts.map(({ providers, packages, subs, prune, force }) => {
+export const arbInput: fc.Arbitrary<PlanInput> = arbParts.map(({ providers, packages, subs, projects, defaults: defaultsPlan, prune, force }) => {
   const w: World = { desired: [], providers: [], packages: [], subscriptions: [], entries: [] };
   const livePackages = new Map<string, Set<string>>();
   providers.forEach(([o, active, liveActive], i) => {
@@ -93,7 +119,8 @@ export const arbInput: fc.Arbitrary<PlanInput> = arbParts.map(({ providers, pack
     place(w, d, attached ? o : { ...o, live: false }, (id, metadata) => w.subscriptions.push(liveSub(id, `S${i}`, `Ser-g${pi}`, attached ?? [], metadata)));
   });
   const sw = streamwise({ providers: w.providers, packages: w.packages, subscriptions: w.subscriptions });
-  return input({ desired: w.desired, sw, ledger: ledger(w.entries), options: { prune, force } });
+  const bz = placeBluzone(w, projects, defaultsPlan);
+  return input({ desired: w.desired, sw, bz, ledger: ledger(w.entries), options: { prune, force } });
 });
 
 /** The same input with every list in another order. */

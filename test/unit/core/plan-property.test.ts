@@ -49,10 +49,11 @@ function checkChanges(p: Plan): void {
 function checkOwnership(i: PlanInput, p: Plan): void {
   const sw = i.live.sw;
   const foreign = new Set(sw?.api === 'streamwise' ? [...sw.providers, ...sw.packages, ...sw.subscriptions].filter((o) => o.metadata[META_OWNER] === 'team-b').map((o) => o.id) : []);
+  const replaced = new Set(p.changes.filter((c) => c.action === 'replace').map((c) => c.key));
   for (const s of p.steps) {
     const op = s.operation;
     if (op.type.endsWith('.delete') && 'id' in op) {
-      expect(i.options.prune).toBe(true);
+      if (!replaced.has(s.key)) expect(i.options.prune).toBe(true);
       expect(i.ledger.entries[s.key]?.externalId).toBe(op.id);
     }
     if ('id' in op) expect(foreign.has(typeof op.id === 'string' ? op.id : 'id' in op.id ? op.id.id : '')).toBe(false);
@@ -73,7 +74,7 @@ describe('planner properties', () => {
     checkChanges(p);
   });
 
-  test.prop([arbInput], { numRuns: 300 })('deletes only ledger-owned objects with prune and never touches objects owned elsewhere', (i) => {
+  test.prop([arbInput], { numRuns: 300 })('deletes only ledger-owned objects, with prune unless replacing, and never touches objects owned elsewhere', (i) => {
     checkOwnership(i, plan(i));
   });
 });
