@@ -79,98 +79,109 @@ export function backoffDelay(failures: number, options: BackoffOptions = {}): nu
   return Math.min(max, Math.max(base, draw));
 }
 
+/** The mutable state of one runner; only the functions below touch it. */
+interface RunnerState {
+  readonly run: RunFunction;
+  readonly options: RunnerOptions;
+  readonly timers: RunnerTimers;
+  readonly abort: AbortController;
+  timer: unknown;
+  burstStart: number | undefined;
+  current: Promise<void> | undefined;
+  again: boolean;
+  stopped: boolean;
+  failures: number;
+  idleWaiters: (() => void)[];
+}
+
+function settleIdle(s: RunnerState): void {
+  if (s.current !== undefined || s.timer !== undefined) return;
+  const waiters = s.idleWaiters;
+  s.idleWaiters = [];
+  for (const w of waiters) w();
+}
+
+function cancelTimer(s: RunnerState): void {
+  if (s.timer !== undefined) s.timers.clearTimeout(s.timer);
+  s.timer = undefined;
+}
+
+function schedule(s: RunnerState, ms: number): void {
+  cancelTimer(s);
+  s.timer = s.timers.setTimeout(() => {
+    s.timer = undefined;
+    start(s);
+  }, Math.max(0, ms));
+}
+
+function afterRun(s: RunnerState, verdict: RunVerdict): void {
+  s.current = undefined;
+  s.failures = verdict === 'backoff' ? s.failures + 1 : 0;
+  if (!s.stopped && s.again) {
+    s.again = false;
+    schedule(s, s.options.debounceMs ?? 300);
+  } else if (!s.stopped && s.failures > 0) {
+    const delay = backoffDelay(s.failures, s.options.backoff);
+    s.options.onBackoff?.(s.failures, delay);
+    schedule(s, delay);
+  }
+  settleIdle(s);
+}
+
+function start(s: RunnerState): void {
+  if (s.stopped) return settleIdle(s);
+  cancelTimer(s);
+  s.burstStart = undefined;
+  s.again = false;
+  s.current = (async (): Promise<RunVerdict> => s.run(s.abort.signal))()
+    .catch((e: unknown): RunVerdict => {
+      s.options.onError?.(e);
+      return 'backoff';
+    })
+    .then((verdict) => afterRun(s, verdict));
+}
+
+function trigger(s: RunnerState): void {
+  if (s.stopped) return;
+  if (s.current !== undefined) {
+    s.again = true; // a trigger during a run: exactly one rerun after it
+    return;
+  }
+  const now = s.timers.now();
+  s.burstStart ??= now;
+  schedule(s, Math.min(s.options.debounceMs ?? 300, (s.options.maxWaitMs ?? 2000) - (now - s.burstStart)));
+}
+
+async function stop(s: RunnerState, options: StopOptions): Promise<void> {
+  s.stopped = true;
+  s.again = false;
+  cancelTimer(s);
+  const inFlight = s.current;
+  if (inFlight === undefined) return settleIdle(s);
+  const grace = s.timers.setTimeout(() => s.abort.abort(new Error('stopping: grace period over')), options.graceMs ?? 8000);
+  await inFlight;
+  s.timers.clearTimeout(grace);
+}
+
 /** Creates a runner around `run`. Nothing runs until the first `trigger()` or `runNow()`. */
 export function createRunner(run: RunFunction, options: RunnerOptions = {}): Runner {
-  const timers = options.timers ?? defaultTimers;
-  const debounceMs = options.debounceMs ?? 300;
-  const maxWaitMs = options.maxWaitMs ?? 2000;
-  const abort = new AbortController();
-  let timer: unknown;
-  let burstStart: number | undefined;
-  let current: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  let failures = 0;
-  let idleWaiters: (() => void)[] = [];
-
-  const settleIdle = (): void => {
-    if (current !== undefined || timer !== undefined) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const w of waiters) w();
+  const s: RunnerState = {
+    run, options, timers: options.timers ?? defaultTimers, abort: new AbortController(),
+    timer: undefined, burstStart: undefined, current: undefined, again: false, stopped: false, failures: 0, idleWaiters: [],
   };
-  const cancelTimer = (): void => {
-    if (timer !== undefined) timers.clearTimeout(timer);
-    timer = undefined;
+  return {
+    trigger: () => trigger(s),
+    runNow: () => {
+      if (s.stopped || s.current !== undefined) return false;
+      start(s);
+      return true;
+    },
+    isRunning: () => s.current !== undefined,
+    failures: () => s.failures,
+    idle: () => new Promise<void>((resolve) => {
+      s.idleWaiters.push(resolve);
+      settleIdle(s);
+    }),
+    stop: (stopOptions = {}) => stop(s, stopOptions),
   };
-  const schedule = (ms: number): void => {
-    cancelTimer();
-    timer = timers.setTimeout(() => {
-      timer = undefined;
-      start();
-    }, Math.max(0, ms));
-  };
-
-  const afterRun = (verdict: RunVerdict): void => {
-    current = undefined;
-    failures = verdict === 'backoff' ? failures + 1 : 0;
-    if (!stopped && again) {
-      again = false;
-      schedule(debounceMs);
-    } else if (!stopped && failures > 0 && timer === undefined) {
-      const delay = backoffDelay(failures, options.backoff);
-      options.onBackoff?.(failures, delay);
-      schedule(delay);
-    }
-    settleIdle();
-  };
-
-  function start(): void {
-    if (stopped) return settleIdle();
-    cancelTimer();
-    burstStart = undefined;
-    again = false;
-    current = (async (): Promise<RunVerdict> => run(abort.signal))()
-      .catch((e: unknown): RunVerdict => {
-        options.onError?.(e);
-        return 'backoff';
-      })
-      .then(afterRun);
-  }
-
-  const trigger = (): void => {
-    if (stopped) return;
-    if (current !== undefined) {
-      again = true;
-      return;
-    }
-    const now = timers.now();
-    burstStart ??= now;
-    schedule(Math.min(debounceMs, maxWaitMs - (now - burstStart)));
-  };
-
-  const runNow = (): boolean => {
-    if (stopped || current !== undefined) return false;
-    start();
-    return true;
-  };
-
-  const stop = async (stopOptions: StopOptions = {}): Promise<void> => {
-    stopped = true;
-    again = false;
-    cancelTimer();
-    const inFlight = current;
-    if (inFlight === undefined) return settleIdle();
-    const graceTimer = timers.setTimeout(() => abort.abort(new Error('stopping: grace period over')), stopOptions.graceMs ?? 8000);
-    await inFlight;
-    timers.clearTimeout(graceTimer);
-  };
-
-  const idle = (): Promise<void> =>
-    new Promise<void>((resolve) => {
-      idleWaiters.push(resolve);
-      settleIdle();
-    });
-
-  return { trigger, runNow, isRunning: () => current !== undefined, failures: () => failures, idle, stop };
 }
