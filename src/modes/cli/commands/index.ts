@@ -3,11 +3,15 @@
  * imports its implementation only when it runs.
  */
 import type { Command } from 'commander';
+import { applyCommand } from './apply.js';
 import { crdsCommand } from './crds.js';
+import { planCommand } from './plan.js';
+import { runCommand } from './run.js';
 import { sandboxCommand } from './sandbox.js';
 import { validateCommand } from './validate.js';
+import { watchCommand } from './watch.js';
 
 /** Registers one command; its action reports the process exit code through `setExit`. */
 export type CommandDefinition = (program: Command, setExit: (code: number) => void) => void;
 
-export const commands: readonly CommandDefinition[] = [validateCommand, sandboxCommand, crdsCommand];
+export const commands: readonly CommandDefinition[] = [validateCommand, planCommand, applyCommand, sandboxCommand, watchCommand, runCommand, crdsCommand];

@@ -1,0 +1,132 @@
+/**
+ * The one engine every runtime calls: observe live state, plan (pure), apply, report. It returns
+ * an `Outcome` and never throws to the shells.
+ */
+import type { Plan, PlanOptions } from '../core/change.js';
+import { emptyLedger, type LedgerState } from '../core/ledger.js';
+import type { LiveState, LiveTarget } from '../core/live.js';
+import { sensitive, type Desired, type Diagnostic, type Resource, type Sensitive } from '../core/model.js';
+import { plan as makePlan } from '../core/plan.js';
+import { applyPlan, type ApplyReport, type StepResult } from './apply.js';
+import { toEngineError, type EngineError } from './errors.js';
+import { hashSpec, newSalt } from './hash.js';
+import { newOwnerId } from './ledger/file.js';
+import type { Driver, LedgerStore, ResolvedTarget } from './ports.js';
+import { declaredTargets, embeddedTargets, placeOnEmbedded, type EmbeddedPlatform } from './targets.js';
+
+export interface EngineDeps {
+  readonly ledger: LedgerStore;
+  /** Creates the driver of one target (src/platform/driver.ts in production). */
+  readonly connect: (target: ResolvedTarget) => Driver;
+  /** Starts the embedded sandbox; used only when the configuration declares no Target. */
+  readonly startEmbedded?: () => Promise<EmbeddedPlatform>;
+}
+
+export interface ReconcileOptions {
+  /** Declarations with secrets resolved (Targets included). */
+  readonly resources: readonly Resource<Sensitive>[];
+  /** Plan only: nothing is written to the platform or the ledger. */
+  readonly dryRun: boolean;
+  readonly plan: PlanOptions;
+  /** @default 8 */
+  readonly parallelism?: number;
+  /** Identity written as `syncwise.io/owner`; a new ledger gets a random one when absent. */
+  readonly owner?: string;
+  readonly signal?: AbortSignal;
+  /** Called with the finished plan before anything is applied. */
+  readonly onPlan?: (plan: Plan, embedded: boolean) => void;
+  readonly onStep?: (result: StepResult) => void;
+}
+
+export type Outcome =
+  | { readonly kind: 'invalid'; readonly diagnostics: readonly Diagnostic[]; readonly plan?: Plan; readonly embedded: boolean }
+  | { readonly kind: 'planned'; readonly plan: Plan; readonly embedded: boolean }
+  | { readonly kind: 'applied'; readonly plan: Plan; readonly report: ApplyReport; readonly ok: boolean; readonly embedded: boolean }
+  | {
+      readonly kind: 'failed';
+      readonly error: EngineError;
+      readonly retry: 'backoff' | 'never';
+      readonly plan?: Plan;
+      readonly report?: ApplyReport;
+      readonly embedded: boolean;
+    };
+
+async function observeAll(drivers: ReadonlyMap<string, Driver>, signal?: AbortSignal): Promise<LiveState> {
+  const entries = await Promise.all(
+    [...drivers.entries()].map(async ([name, d]): Promise<[string, LiveTarget]> => [name, await d.observe(signal)]),
+  );
+  return Object.fromEntries(entries);
+}
+
+function withHashes(resources: readonly Resource<Sensitive>[], salt: string): Desired[] {
+  const out: Desired[] = [];
+  for (const r of resources) if (r.kind !== 'Target') out.push({ ...r, hash: hashSpec(salt, r) } as Desired);
+  return out;
+}
+
+function prepareLedger(loaded: LedgerState | undefined, owner: string | undefined): LedgerState {
+  const base = loaded ?? emptyLedger(owner ?? newOwnerId(), newSalt());
+  return owner !== undefined && owner !== base.owner ? { ...base, owner } : base;
+}
+
+interface Session {
+  readonly drivers: Map<string, Driver>;
+  readonly embedded?: EmbeddedPlatform;
+  readonly resources: readonly Resource<Sensitive>[];
+}
+
+async function openSession(deps: EngineDeps, resources: readonly Resource<Sensitive>[]): Promise<Session> {
+  let targets = declaredTargets(resources);
+  let embedded: EmbeddedPlatform | undefined;
+  let placed = resources;
+  if (targets.length === 0) {
+    if (deps.startEmbedded === undefined) throw new Error('no Target is declared and no embedded sandbox is available');
+    embedded = await deps.startEmbedded();
+    targets = embeddedTargets(embedded, sensitive);
+    placed = placeOnEmbedded(resources);
+  }
+  const drivers = new Map(targets.map((t) => [t.name, deps.connect(t)]));
+  return { drivers, resources: placed, ...(embedded ? { embedded } : {}) };
+}
+
+async function closeSession(session: Session | undefined): Promise<void> {
+  if (session === undefined) return;
+  await Promise.allSettled([...session.drivers.values()].map((d) => d.close()));
+  await session.embedded?.close();
+}
+
+/** Observes, plans and (unless dry-run) applies; every failure becomes a `failed` outcome. */
+export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Promise<Outcome> {
+  let session: Session | undefined;
+  let unlock: (() => Promise<void>) | undefined;
+  let embedded = false;
+  let plan: Plan | undefined;
+  try {
+    if (!options.dryRun) unlock = await deps.ledger.lock();
+    session = await openSession(deps, options.resources);
+    embedded = session.embedded !== undefined;
+    const ledger = prepareLedger(await deps.ledger.load(), options.owner);
+    const live = await observeAll(session.drivers, options.signal);
+    const p: Plan = makePlan({ desired: withHashes(session.resources, ledger.salt), live, ledger, options: options.plan });
+    plan = p;
+    if (p.diagnostics.some((d) => d.severity === 'error')) return { kind: 'invalid', diagnostics: p.diagnostics, plan: p, embedded };
+    if (options.dryRun) return { kind: 'planned', plan: p, embedded };
+    options.onPlan?.(p, embedded);
+    const report = await applyPlan(p, {
+      drivers: session.drivers,
+      ledger,
+      saveLedger: (s) => deps.ledger.save(s),
+      parallelism: options.parallelism ?? 8,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onStep ? { onStep: options.onStep } : {}),
+    });
+    const ok = report.changes.every((c) => c.status === 'applied' || c.status === 'noop');
+    return { kind: 'applied', plan: p, report, ok, embedded };
+  } catch (e) {
+    const error = toEngineError(e);
+    return { kind: 'failed', error, retry: error.retryable ? 'backoff' : 'never', embedded, ...(plan ? { plan } : {}) };
+  } finally {
+    await closeSession(session);
+    await unlock?.();
+  }
+}

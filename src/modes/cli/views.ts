@@ -1,0 +1,94 @@
+/**
+ * What the CLI prints: plans (text, JSON, Markdown), one line per applied step, the apply summary
+ * and errors. Everything goes through the log redactor's value filter before it is written.
+ */
+import type { Plan } from '../../core/change.js';
+import { renderDiagnostics } from '../../core/diagnostics.js';
+import { renderPlan } from '../../core/render.js';
+import type { ApplyReport, StepResult } from '../../engine/apply.js';
+import type { EngineError } from '../../engine/errors.js';
+import { reconcile, type Outcome, type ReconcileOptions } from '../../engine/reconcile.js';
+import { redactKnownSecrets } from '../../log.js';
+import { loadDesired } from '../desired.js';
+import { createEngineDeps } from '../engine-deps.js';
+import type { PlanCommandOptions } from './commands/plan-options.js';
+
+/** Writes to stdout with every known secret value redacted. */
+export function out(text: string): void {
+  process.stdout.write(redactKnownSecrets(text));
+}
+
+/** Prints an engine error to stderr. */
+export function printError(error: EngineError): void {
+  process.stderr.write(redactKnownSecrets(`syncwise: error ${error.code}: ${error.message}\n`));
+}
+
+/** Renders a plan, noting when it targets the embedded sandbox. */
+export function renderPlanFor(plan: Plan, format: PlanCommandOptions['output'], embedded: boolean, stateDir: string): string {
+  const body = renderPlan(plan, format, { embedded });
+  if (!embedded || format !== 'text') return body;
+  return `Target: embedded sandbox (no Target declared; data in ${stateDir}/sandbox.db)\n\n${body}`;
+}
+
+/** Loads the files and runs the engine; prints diagnostics and returns undefined when the files are invalid. */
+export async function runEngine(
+  opts: PlanCommandOptions,
+  extra: Pick<ReconcileOptions, 'dryRun'> & Partial<ReconcileOptions> & { lockWaitMs?: number },
+): Promise<Outcome | undefined> {
+  const desired = await loadDesired({ paths: opts.file, allowOutsideRoot: opts.allowOutsideRoot });
+  if (desired.diagnostics.some((d) => d.severity === 'error')) {
+    process.stderr.write(`${renderDiagnostics(desired.diagnostics)}\n`);
+    return undefined;
+  }
+  if (desired.diagnostics.length > 0) process.stderr.write(`${renderDiagnostics(desired.diagnostics)}\n`);
+  const deps = createEngineDeps({ stateDir: opts.stateDir, driver: { parallelism: opts.parallelism }, ...(extra.lockWaitMs ? { lockWaitMs: extra.lockWaitMs } : {}) });
+  return reconcile(deps, {
+    resources: desired.resources,
+    parallelism: opts.parallelism,
+    plan: {
+      prune: opts.prune,
+      force: opts.force,
+      allowReplace: opts.allowReplace,
+      ...(opts.maxDelete !== undefined ? { maxDelete: opts.maxDelete } : {}),
+    },
+    ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
+    ...extra,
+  });
+}
+
+const VERB: Record<string, string> = {
+  'provider.create': 'create', 'package.create': 'create', 'subscription.create': 'create', 'project.create': 'create',
+  'provider.patch': 'update', 'package.patch': 'update', 'subscription.patch': 'update',
+  'provider.delete': 'delete', 'package.delete': 'delete', 'subscription.delete': 'delete', 'project.delete': 'delete',
+  'defaults.storage': 'update storage defaults', 'defaults.consumer': 'update consumer defaults',
+};
+
+/** One line per finished step: `ServiceProvider/bbb-eu-1: create done [id=k3Jx9q, 35ms]`. */
+export function renderStep(r: StepResult): string {
+  const verb = VERB[r.type] ?? r.type;
+  const ms = `${Math.round(r.durationMs)}ms`;
+  if (r.status === 'ok') {
+    const id = r.id !== undefined ? `id=${r.id}, ` : '';
+    return `${r.key}: ${verb} done [${id}${ms}]${r.recovered ? ' (found after a lost answer, not sent twice)' : ''}\n`;
+  }
+  if (r.status === 'skipped') return `${r.key}: ${verb} skipped (${r.error?.message ?? 'not run'})\n`;
+  return `${r.key}: ${verb} FAILED: ${r.error?.message ?? 'unknown error'}\n`;
+}
+
+/** Counts of an apply by outcome. */
+export function applySummary(report: ApplyReport): Record<string, number> {
+  const s: Record<string, number> = { created: 0, updated: 0, replaced: 0, deleted: 0, forgotten: 0, unchanged: 0, failed: 0, skipped: 0, blocked: 0 };
+  const done: Record<string, string> = { create: 'created', update: 'updated', replace: 'replaced', delete: 'deleted', forget: 'forgotten', noop: 'unchanged' };
+  for (const c of report.changes) {
+    const bucket = c.status === 'applied' || c.status === 'noop' ? done[c.change.action] : c.status;
+    if (bucket !== undefined) s[bucket] = (s[bucket] ?? 0) + 1;
+  }
+  return s;
+}
+
+/** The closing line of an apply. */
+export function renderApplySummary(report: ApplyReport): string {
+  const s = applySummary(report);
+  const head = (s.failed ?? 0) + (s.blocked ?? 0) + (s.skipped ?? 0) > 0 ? 'Apply finished with errors' : 'Apply complete';
+  return `\n${head}: ${s.created} created, ${s.updated} updated, ${s.replaced} replaced, ${s.deleted} deleted, ${s.forgotten} forgotten; ${s.failed} failed, ${s.skipped} skipped, ${s.blocked} blocked.\n`;
+}
