@@ -15,8 +15,14 @@ export interface FileLedgerOptions {
   readonly lockWaitMs?: number;
 }
 
-/** Raised when another live process holds the state directory. */
+/**
+ * Raised when another live process holds the state directory. Retryable: the holder finishes
+ * sooner or later, so a watch or scheduled run backs off and tries again rather than waiting for
+ * the next file change or tick.
+ */
 export class LockedError extends Error {
+  readonly code = 'STATE_LOCKED';
+  readonly retryable = true;
   constructor(readonly pid: number, readonly since: string, readonly path: string) {
     super(`state directory is locked by pid ${pid} since ${since} (${path}); wait for that run to finish or stop it`);
     this.name = 'LockedError';
