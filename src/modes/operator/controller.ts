@@ -1,0 +1,133 @@
+/**
+ * One operator run, level-based: read every custom resource and Secret from the caches, build the
+ * desired set, make sure each object carries the finalizer, run the same `reconcile()` as the CLI
+ * (prune limited to objects whose custom resource is being deleted), then report the outcome per
+ * object as status, Events and finalizer removal. No reconcile logic lives here.
+ */
+import type { Kind } from '../../core/model.js';
+import type { LedgerState } from '../../core/ledger.js';
+import type { LedgerStore } from '../../engine/ports.js';
+import type { Outcome } from '../../engine/reconcile.js';
+import { registerSecret } from '../../log.js';
+import { reconcileAndReport, type RunContext } from '../reconcile-run.js';
+import type { RunVerdict } from '../runner.js';
+import type { ConnectionSecrets } from './connection-secrets.js';
+import { buildDesiredSet, type DesiredSet, type ObjectEntry } from './desired-set.js';
+import type { EventRecorder } from './events.js';
+import type { ClusterCache } from './informers.js';
+import { apiCode, apiError, type ObjectWriter } from './kube-writes.js';
+import { hasFinalizer, KINDS, objectName } from './kinds.js';
+import { ledgerView } from './ledger-view.js';
+import { isSameStatus, kubeTime, statusOf } from './status.js';
+import { isDeleteWaiting, verdictOf, type Verdict } from './verdict.js';
+
+export interface ControllerOptions {
+  readonly cache: ClusterCache;
+  /** Logger, engine dependencies, metrics and plan options; `deps.ledger` is the whole ledger. */
+  readonly context: RunContext;
+  readonly writer: ObjectWriter;
+  readonly events: EventRecorder;
+  readonly connectionSecrets?: ConnectionSecrets;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Reads a key of a cached Secret, decoded; registers the value with the log redactor. */
+export function secretReader(cache: ClusterCache): (namespace: string, name: string, key: string) => string | undefined {
+  return (namespace, name, key) => {
+    const encoded = cache.secret(namespace, name)?.data?.[key];
+    if (encoded === undefined) return undefined;
+    const value = Buffer.from(encoded, 'base64').toString('utf8');
+    registerSecret(value);
+    return value;
+  };
+}
+
+function cachedObjects(cache: ClusterCache): { kind: Kind; object: ObjectEntry['object'] }[] {
+  return KINDS.flatMap((kind) => cache.customResources(kind).map((object) => ({ kind, object })));
+}
+
+/** Adds the finalizer to every object not being deleted; false when any write failed. */
+async function ensureFinalizers(o: ControllerOptions, entries: readonly ObjectEntry[]): Promise<boolean> {
+  let ok = true;
+  for (const e of entries) {
+    if (e.deleting || hasFinalizer(e.object)) continue;
+    try {
+      await o.writer.addFinalizer(e.ref, e.object);
+    } catch (err) {
+      ok = false;
+      o.context.logger.warn({ object: objectName(e.ref), kind: e.ref.kind, error: apiError(err) }, 'could not add the finalizer; retrying later');
+    }
+  }
+  return ok;
+}
+
+/** Whether the engine has anything to do: a declared platform object, or an owned one to delete. */
+function needsEngine(set: DesiredSet, ledger: LedgerState | undefined): boolean {
+  if (set.resources.some((r) => r.kind !== 'Target')) return true;
+  return set.entries.some((e) => e.standing.state === 'deleting' && ledger?.entries[e.key] !== undefined);
+}
+
+async function runEngine(o: ControllerOptions, set: DesiredSet, reason: string, signal: AbortSignal): Promise<{ outcome?: Outcome; verdict: RunVerdict }> {
+  const declared = new Set(set.resources.map((r) => `${r.kind}/${r.name}`));
+  const deleting = new Set(set.entries.filter((e) => e.standing.state === 'deleting').map((e) => e.key));
+  const view = ledgerView(o.context.deps.ledger, (entry) => declared.has(entry.key) || deleting.has(entry.key));
+  const context: RunContext = { ...o.context, deps: { ...o.context.deps, ledger: view } };
+  const report = await reconcileAndReport(context, { resources: set.resources, reason, signal });
+  return { outcome: report.outcome, verdict: report.verdict };
+}
+
+/** Writes what the verdict says about one object; false when a write failed. */
+async function report(o: ControllerOptions, entry: ObjectEntry, verdict: Verdict): Promise<boolean> {
+  const log = o.context.logger;
+  const fields = { object: objectName(entry.ref), kind: entry.ref.kind };
+  if (verdict.event) await o.events.record(entry.ref, verdict.event);
+  try {
+    if (verdict.release) {
+      if (hasFinalizer(entry.object)) await o.writer.removeFinalizer(entry.ref, entry.object);
+      log.info(fields, 'finalizer removed');
+      return true;
+    }
+    const status = statusOf(verdict, entry.ref, entry.object.status, kubeTime((o.now ?? Date.now)()));
+    if (!isSameStatus(status, entry.object.status)) await o.writer.writeStatus(entry.ref, status, entry.object.status);
+    return true;
+  } catch (e) {
+    if (apiCode(e) === 404) return true; // deleted meanwhile: nothing left to report on
+    log.warn({ ...fields, error: apiError(e) }, 'could not write the status or finalizer; retrying later');
+    return false;
+  }
+}
+
+function logStandings(o: ControllerOptions, set: DesiredSet): void {
+  const counts: Record<string, number> = {};
+  for (const e of set.entries) {
+    counts[e.standing.state] = (counts[e.standing.state] ?? 0) + 1;
+    if (e.standing.state === 'held') o.context.logger.warn({ object: objectName(e.ref), kind: e.ref.kind, reason: e.standing.reason, message: e.standing.message }, 'object not reconciled');
+  }
+  o.context.logger.debug({ objects: counts }, 'desired set built');
+}
+
+/** Creates the run function of the operator's runner. */
+export function createController(o: ControllerOptions): (signal: AbortSignal, reason: string) => Promise<RunVerdict> {
+  const ledger: LedgerStore = o.context.deps.ledger;
+  return async (signal, reason) => {
+    let before: LedgerState | undefined;
+    try {
+      before = await ledger.load();
+    } catch (e) {
+      o.context.logger.error({ error: apiError(e) }, 'cannot read the ledger');
+      return 'backoff';
+    }
+    const set = await buildDesiredSet({ objects: cachedObjects(o.cache), secretValue: secretReader(o.cache), ledgerTargets: new Set(Object.values(before?.entries ?? {}).map((e) => e.target)) });
+    logStandings(o, set);
+    if (!(await ensureFinalizers(o, set.entries))) return 'backoff';
+    const engine = needsEngine(set, before) ? await runEngine(o, set, reason, signal) : { verdict: 'done' as const };
+    const after = engine.outcome === undefined ? before : await ledger.load().catch(() => before);
+    const view = { ...(engine.outcome ? { outcome: engine.outcome } : {}), ledger: after, entries: set.entries };
+    const verdicts = set.entries.map((e) => verdictOf(view, e));
+    let written = true;
+    for (const [i, e] of set.entries.entries()) written = (await report(o, e, verdicts[i] as Verdict)) && written;
+    if (o.connectionSecrets) written = (await o.connectionSecrets.sync(set, after, signal)) && written;
+    return engine.verdict === 'backoff' || !written || isDeleteWaiting(verdicts) ? 'backoff' : 'done';
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * The operator's view of the cluster: one list+watch informer per syncwise kind and one on
+ * Secrets, each restarted with a backoff when its watch stops on an error (the informer itself
+ * relists on 410 Gone and resumes after a clean close). Reads come from the caches only.
+ */
+import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import type { Kind } from '../../core/model.js';
+import type { Logger } from '../../log.js';
+import { backoffDelay, type BackoffOptions } from '../runner.js';
+import { GROUP, KINDS, PLURALS, VERSION, type CustomResource, type SecretObject } from './kinds.js';
+
+/** What changed in the cache: the source informer, the verb and the object. */
+export interface CacheEvent {
+  readonly source: Kind | 'Secret';
+  readonly type: 'add' | 'update' | 'delete';
+  readonly object: KubernetesObject;
+}
+
+export interface ClusterCacheOptions {
+  readonly kubeConfig: KubeConfig;
+  /** Watch only this namespace; every namespace when absent. */
+  readonly namespace?: string;
+  readonly logger: Logger;
+  readonly onEvent: (event: CacheEvent) => void;
+  /** Delays between restarts of a stopped informer. @default 500 ms doubling up to 30 s */
+  readonly restartBackoff?: BackoffOptions;
+  /** Called when an informer is restarted after an error. */
+  readonly onRestart?: (source: Kind | 'Secret') => void;
+}
+
+export interface ClusterCache {
+  /** Starts every informer; resolves once each has listed once (retrying failed lists with backoff). */
+  start(): Promise<void>;
+  /** true once every informer has listed at least once. */
+  isSynced(): boolean;
+  customResources(kind: Kind): readonly CustomResource[];
+  secret(namespace: string, name: string): SecretObject | undefined;
+  /** Number of restarts after errors so far, per source. */
+  restarts(): Readonly<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+type Source = Kind | 'Secret';
+type CachedInformer<T extends KubernetesObject> = Informer<T> & ObjectCache<T>;
+
+interface Watched {
+  readonly source: Source;
+  readonly informer: CachedInformer<KubernetesObject>;
+  synced: boolean;
+  failures: number;
+  restarts: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function pathOf(source: Source, namespace: string | undefined): string {
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return source === 'Secret' ? `/api/v1${scope}/secrets` : `/apis/${GROUP}/${VERSION}${scope}/${PLURALS[source]}`;
+}
+
+function listerOf(kc: KubeConfig, source: Source, namespace: string | undefined): () => Promise<KubernetesListObject<KubernetesObject>> {
+  if (source === 'Secret') {
+    const core = kc.makeApiClient(CoreV1Api);
+    return () => (namespace === undefined ? core.listSecretForAllNamespaces() : core.listNamespacedSecret({ namespace }));
+  }
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const g = { group: GROUP, version: VERSION, plural: PLURALS[source] };
+  return async () =>
+    (namespace === undefined ? await custom.listClusterCustomObject(g) : await custom.listNamespacedCustomObject({ ...g, namespace })) as KubernetesListObject<KubernetesObject>;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return typeof e === 'object' && e !== null && 'code' in e ? `code ${String((e as { code: unknown }).code)}` : String(e);
+}
+
+/** Creates the informers; nothing is requested before `start()`. */
+export function createClusterCache(options: ClusterCacheOptions): ClusterCache {
+  const { kubeConfig: kc, namespace, logger } = options;
+  const backoff: BackoffOptions = options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 };
+  let stopping = false;
+  const watched: Watched[] = [...KINDS, 'Secret' as const].map((source) => ({
+    source,
+    informer: makeInformer(kc, pathOf(source, namespace), listerOf(kc, source, namespace)),
+    synced: false, failures: 0, restarts: 0, timer: undefined,
+  }));
+
+  const run = async (w: Watched): Promise<void> => {
+    let failed = false;
+    const onError = (): void => { failed = true; };
+    w.informer.on('error', onError);
+    await w.informer.start();
+    w.informer.off('error', onError);
+    if (!failed) {
+      w.synced = true;
+      w.failures = 0;
+    }
+  };
+  const restart = (w: Watched, error: unknown): void => {
+    if (stopping || w.timer !== undefined) return;
+    w.failures += 1;
+    const delayMs = backoffDelay(w.failures, backoff);
+    logger.warn({ source: w.source, error: describe(error), retryInMs: delayMs }, 'watch stopped; restarting');
+    w.timer = setTimeout(() => {
+      w.timer = undefined;
+      if (stopping) return;
+      w.restarts += 1;
+      options.onRestart?.(w.source);
+      void run(w);
+    }, delayMs);
+  };
+  for (const w of watched) {
+    for (const type of ['add', 'update', 'delete'] as const) w.informer.on(type, (object) => options.onEvent({ source: w.source, type, object }));
+    w.informer.on('error', (e: unknown) => restart(w, e));
+  }
+  const find = (source: Source): Watched => watched.find((w) => w.source === source) as Watched;
+
+  return {
+    start: async () => {
+      await Promise.all(watched.map((w) => run(w)));
+      while (!stopping && watched.some((w) => !w.synced)) await new Promise((r) => setTimeout(r, 50));
+    },
+    isSynced: () => watched.every((w) => w.synced),
+    customResources: (kind) => find(kind).informer.list() as readonly CustomResource[],
+    secret: (ns, name) => find('Secret').informer.get(name, ns) as SecretObject | undefined,
+    restarts: () => Object.fromEntries(watched.map((w) => [w.source, w.restarts])),
+    stop: async () => {
+      stopping = true;
+      for (const w of watched) clearTimeout(w.timer);
+      await Promise.all(watched.map((w) => w.informer.stop()));
+    },
+  };
+}
