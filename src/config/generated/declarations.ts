@@ -219,6 +219,19 @@ export interface Project {
     replacePolicy?: 'Never' | 'Allow';
     targetRef?: TargetRef;
     deletionPolicy?: DeletionPolicy;
+    /**
+     * Operator only (ignored in files): a Secret in the Project's namespace that receives the projectApiKey and projectId once the project exists, and follows a replacement.
+     */
+    writeConnectionSecretToRef?: {
+      /**
+       * Name of the Secret; created when missing.
+       */
+      name: string;
+      /**
+       * Key of the projectApiKey in the Secret.
+       */
+      key?: string;
+    };
   };
 }
 /**
