@@ -60,7 +60,7 @@ export async function startService(mode: string, opts: ServiceCommandOptions): P
   const logger = modeLogger(mode, opts.logLevel);
   const metrics = createReconcileMetrics();
   // Another run (a CI apply) may hold the state directory for a moment: wait a little rather than fail.
-  const deps = createEngineDeps({ stateDir: opts.stateDir, lockWaitMs: LOCK_WAIT_MS, driver: { parallelism: opts.parallelism } });
+  const deps = createEngineDeps({ stateDir: opts.stateDir, lockWaitMs: LOCK_WAIT_MS, driver: { parallelism: opts.parallelism }, ...(opts.ledger ? { ledger: opts.ledger } : {}) });
   const context: RunContext = {
     logger,
     deps,

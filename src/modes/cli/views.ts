@@ -41,7 +41,12 @@ export async function runEngine(
     return undefined;
   }
   if (desired.diagnostics.length > 0) process.stderr.write(`${renderDiagnostics(desired.diagnostics)}\n`);
-  const deps = createEngineDeps({ stateDir: opts.stateDir, driver: { parallelism: opts.parallelism }, ...(extra.lockWaitMs ? { lockWaitMs: extra.lockWaitMs } : {}) });
+  const deps = createEngineDeps({
+    stateDir: opts.stateDir,
+    driver: { parallelism: opts.parallelism },
+    ...(opts.ledger ? { ledger: opts.ledger } : {}),
+    ...(extra.lockWaitMs ? { lockWaitMs: extra.lockWaitMs } : {}),
+  });
   return reconcile(deps, {
     resources: desired.resources,
     parallelism: opts.parallelism,
