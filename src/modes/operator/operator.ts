@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PlanOptions } from '../../core/change.js';
-import type { LedgerStore } from '../../engine/ports.js';
+import type { Driver, LedgerStore, ResolvedTarget } from '../../engine/ports.js';
 import type { ReconcileOptions } from '../../engine/reconcile.js';
 import type { Logger } from '../../log.js';
 import { createDriver, type DriverOptions } from '../../platform/driver.js';
@@ -58,7 +58,8 @@ export interface OperatorOptions {
   readonly elect?: ElectorFactory;
   readonly reconcile?: Pick<ReconcileOptions, 'parallelism' | 'owner'>;
   readonly driver?: Omit<DriverOptions, 'onRequest'>;
-  readonly connectionSecrets?: (cache: ClusterCache) => ConnectionSecrets;
+  /** Writes Projects' connection Secrets, reading projects through `connect`. */
+  readonly connectionSecrets?: (cache: ClusterCache, connect: (target: ResolvedTarget) => Driver) => ConnectionSecrets;
   /** This replica's name (the pod), as the source host of Events. */
   readonly identity?: string;
   /** How long a run may continue once leadership is lost or the operator stops. @default 8000 */
@@ -118,12 +119,13 @@ export async function startOperator(o: OperatorOptions): Promise<Operator> {
     onRestart: (source) => metrics.watchRestarts.inc({ source }),
   });
   const filter = createTriggerFilter(() => referencedSecrets(KINDS.flatMap((k) => cache.customResources(k))));
+  const context = runContext(o, metrics);
   const controller = createController({
     cache,
-    context: runContext(o, metrics),
+    context,
     writer: createObjectWriter(o.kubeConfig),
     events: createEventRecorder({ kubeConfig: o.kubeConfig, ...(o.identity ? { host: o.identity } : {}), onError: (e, ref) => logger.warn({ object: `${ref.namespace}/${ref.name}`, error: e instanceof Error ? e.message : String(e) }, 'could not record an Event') }),
-    ...(o.connectionSecrets ? { connectionSecrets: o.connectionSecrets(cache) } : {}),
+    ...(o.connectionSecrets ? { connectionSecrets: o.connectionSecrets(cache, context.deps.connect) } : {}),
   });
   const health = o.metricsPort === undefined ? undefined
     : await serveHealth({ port: o.metricsPort, ...(o.metricsHost ? { host: o.metricsHost } : {}), registry: metrics.reconcile.registry, isReady: () => cache.isSynced() });

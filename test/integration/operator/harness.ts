@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { fileLedger } from '../../../src/engine/ledger/file.js';
-import { createLogger } from '../../../src/log.js';
+import { createLogger, type Logger } from '../../../src/log.js';
+import { createConnectionSecrets } from '../../../src/modes/operator/connection-secrets.js';
 import { startOperator, type Operator, type OperatorOptions } from '../../../src/modes/operator/operator.js';
 import { startKubeApiServer, type KubeApiServer } from '../../support/kube-api-server.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
@@ -27,6 +28,8 @@ export interface World {
   readonly core: CoreV1Api;
   readonly dir: string;
   readonly logFile: string;
+  /** The logger of this world's operators (JSON lines in `logFile`). */
+  readonly logger: Logger;
   /** Starts an operator in this process with fast timings; `overrides` replace any option. */
   operator(overrides?: Partial<OperatorOptions>): Promise<Operator>;
   apply(kind: string, name: string, spec: Record<string, unknown>): Promise<Cr>;
@@ -80,11 +83,13 @@ export async function startWorld(): Promise<World> {
   const dir = await mkdtemp(join(tmpdir(), 'syncwise-operator-'));
   const logFile = join(dir, 'operator.log');
   const operators: Operator[] = [];
+  const logger = createLogger({ level: 'debug', destination: logFile, bindings: { mode: 'operator' } });
   const world: World = {
-    sandbox, kube, kc, custom, core, dir, logFile,
+    sandbox, kube, kc, custom, core, dir, logFile, logger,
     operator: async (overrides = {}) => {
       const op = await startOperator({
-        kubeConfig: kc, namespace: NS, logger: createLogger({ level: 'debug', destination: logFile, bindings: { mode: 'operator' } }),
+        kubeConfig: kc, namespace: NS, logger,
+        connectionSecrets: (cache, connect) => createConnectionSecrets({ kubeConfig: kc, cache, logger, connect }),
         ledger: fileLedger({ stateDir: dir, lockWaitMs: 5000 }), debounceMs: 30, maxWaitMs: 300, resyncMs: 0,
         backoff: { baseMs: 100, maxMs: 500 }, watchBackoff: { baseMs: 50, maxMs: 200 }, driver: { maxAttempts: 2 }, graceMs: 2000, ...overrides,
       });
