@@ -1,0 +1,69 @@
+/**
+ * The operator's composition root: reads the flags, the pod's environment (POD_NAME,
+ * POD_NAMESPACE) and the kubeconfig, wires the Kubernetes ledger, the leader elector and the
+ * connection Secrets into the runtime, and runs until SIGTERM, when it finishes or abandons the
+ * run in flight and releases the Lease.
+ */
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import { kubernetesLedger } from '../../engine/ledger/kubernetes.js';
+import type { Logger } from '../../log.js';
+import { runUntilStopped } from '../lifecycle.js';
+import { modeLogger } from '../service.js';
+import { createConnectionSecrets } from './connection-secrets.js';
+import { createLeaderElector } from './leader.js';
+import { startOperator, type ElectorFactory } from './operator.js';
+
+export interface OperatorCommandOptions {
+  readonly namespace?: string;
+  readonly metricsPort: number;
+  readonly logLevel: string;
+  readonly leaderElect: boolean;
+  readonly leaseName: string;
+  readonly leaseNamespace?: string;
+  /** Milliseconds, like the two below. */
+  readonly leaseDuration: number;
+  readonly renewDeadline: number;
+  readonly retryPeriod: number;
+  readonly ledgerName: string;
+  readonly ledgerNamespace?: string;
+  readonly resync: number;
+  readonly debounce: number;
+}
+
+function elector(opts: OperatorCommandOptions, kc: KubeConfig, namespace: string, identity: string, logger: Logger): ElectorFactory {
+  return (callbacks) => createLeaderElector({
+    kubeConfig: kc, namespace, name: opts.leaseName, identity, log: logger,
+    leaseDurationSeconds: opts.leaseDuration / 1000, renewDeadlineSeconds: opts.renewDeadline / 1000, retryPeriodSeconds: opts.retryPeriod / 1000,
+    ...callbacks,
+  });
+}
+
+/** Runs `syncwise operator` until SIGTERM or SIGINT; resolves with the exit code. */
+export async function runOperator(opts: OperatorCommandOptions): Promise<number> {
+  const logger = modeLogger('operator', opts.logLevel);
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch (e) {
+    logger.error({ error: e instanceof Error ? e.message : String(e) }, 'cannot load a kubeconfig');
+    return 1;
+  }
+  const identity = process.env['POD_NAME'] || `${hostname()}_${process.pid}`;
+  const home = opts.leaseNamespace ?? (process.env['POD_NAMESPACE'] || kc.getContextObject(kc.getCurrentContext())?.namespace || 'default');
+  const ledgerNamespace = opts.ledgerNamespace ?? home;
+  logger.info({ identity, namespace: opts.namespace ?? '(all)', leaderElect: opts.leaderElect, ledger: `${ledgerNamespace}/${opts.ledgerName}` }, 'starting');
+  const operator = await startOperator({
+    kubeConfig: kc,
+    ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}),
+    logger,
+    identity,
+    ledger: kubernetesLedger({ kubeConfig: kc, namespace: ledgerNamespace, name: opts.ledgerName, holder: identity, lockWaitMs: 5000 }),
+    metricsPort: opts.metricsPort,
+    resyncMs: opts.resync,
+    debounceMs: opts.debounce,
+    ...(opts.leaderElect ? { elect: elector(opts, kc, home, identity, logger) } : {}),
+    connectionSecrets: (cache, connect) => createConnectionSecrets({ kubeConfig: kc, cache, logger, connect }),
+  });
+  return runUntilStopped({ logger, runner: operator.runner, stopTriggers: operator.stopTriggers, ...(operator.health ? { health: operator.health } : {}) });
+}
