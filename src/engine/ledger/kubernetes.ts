@@ -88,49 +88,62 @@ function newSecret(o: KubernetesLedgerOptions, data: Record<string, string>): V1
   };
 }
 
-/** Creates the ledger store kept in the Secret `namespace/name`. */
-export function kubernetesLedger(opts: KubernetesLedgerOptions): LedgerStore {
+/** Reads and writes of the ledger Secret, with failures classified. */
+interface SecretAccess {
+  readonly subject: string;
+  /** The Secret, or undefined when it does not exist. */
+  read(): Promise<V1Secret | undefined>;
+  /** Creates the Secret (`base` undefined) or replaces `base` at its resourceVersion; LEDGER_CONFLICT when another writer won. */
+  write(base: V1Secret | undefined, data: Record<string, string>): Promise<V1Secret>;
+}
+
+function secretAccess(opts: KubernetesLedgerOptions): SecretAccess {
   const core = opts.kubeConfig.makeApiClient(CoreV1Api);
   const subject = `ledger Secret ${opts.namespace}/${opts.name}`;
   const server = (): string | undefined => opts.kubeConfig.getCurrentCluster()?.server;
   const options = (): ReturnType<typeof timeoutOptions> => timeoutOptions(opts.requestTimeoutMs ?? 10_000);
+  return {
+    subject,
+    async read() {
+      try {
+        return await core.readNamespacedSecret({ name: opts.name, namespace: opts.namespace }, options());
+      } catch (e) {
+        if (kubeStatusCode(e) === 404) return undefined;
+        throw toLedgerError(e, `read the ${subject}`, server());
+      }
+    },
+    async write(base, data) {
+      try {
+        return base === undefined
+          ? await core.createNamespacedSecret({ namespace: opts.namespace, body: newSecret(opts, data) }, options())
+          : await core.replaceNamespacedSecret({ name: opts.name, namespace: opts.namespace, body: { ...base, data } }, options());
+      } catch (e) {
+        const code = kubeStatusCode(e);
+        if (code !== 409 && code !== 404) throw toLedgerError(e, `write the ${subject}`, server());
+        const seen = base === undefined ? 'did not exist' : `was at resourceVersion ${base.metadata?.resourceVersion ?? '?'}`;
+        throw new LedgerError('LEDGER_CONFLICT', `${subject} was changed by another writer after this run read it (it ${seen}); nothing was written: run again`, true, { cause: e });
+      }
+    },
+  };
+}
+
+/** Creates the ledger store kept in the Secret `namespace/name`. */
+export function kubernetesLedger(opts: KubernetesLedgerOptions): LedgerStore {
+  const secret = secretAccess(opts);
   /** The Secret as this store last read or wrote it: the base (and resourceVersion) of the next save. */
   let current: V1Secret | undefined;
   let saving: Promise<unknown> = Promise.resolve();
-
-  async function read(): Promise<V1Secret | undefined> {
-    try {
-      return await core.readNamespacedSecret({ name: opts.name, namespace: opts.namespace }, options());
-    } catch (e) {
-      if (kubeStatusCode(e) === 404) return undefined;
-      throw toLedgerError(e, `read the ${subject}`, server());
-    }
-  }
-
-  async function write(state: LedgerState): Promise<void> {
-    const data = { [LEDGER_DATA_KEY]: await encodeLedger(state, subject) };
-    const base = current;
-    try {
-      current = base === undefined
-        ? await core.createNamespacedSecret({ namespace: opts.namespace, body: newSecret(opts, data) }, options())
-        : await core.replaceNamespacedSecret({ name: opts.name, namespace: opts.namespace, body: { ...base, data } }, options());
-    } catch (e) {
-      const code = kubeStatusCode(e);
-      if (code !== 409 && code !== 404) throw toLedgerError(e, `write the ${subject}`, server());
-      const seen = base === undefined ? 'did not exist' : `was at resourceVersion ${base.metadata?.resourceVersion ?? '?'}`;
-      throw new LedgerError('LEDGER_CONFLICT', `${subject} was changed by another writer after this run read it (it ${seen}); nothing was written: run again`, true, { cause: e });
-    }
-  }
-
   return {
     async load() {
-      const secret = await read();
-      const state = secret === undefined ? undefined : await decodeLedger(secret, subject);
-      current = secret; // only a Secret that holds a ledger ever becomes the base of a save
+      const found = await secret.read();
+      const state = found === undefined ? undefined : await decodeLedger(found, secret.subject);
+      current = found; // only a Secret that holds a ledger ever becomes the base of a save
       return state;
     },
     save(state) {
-      const next = saving.then(() => write(state));
+      const next = saving.then(async () => {
+        current = await secret.write(current, { [LEDGER_DATA_KEY]: await encodeLedger(state, secret.subject) });
+      });
       saving = next.catch(() => undefined);
       return next;
     },
@@ -138,7 +151,7 @@ export function kubernetesLedger(opts: KubernetesLedgerOptions): LedgerStore {
       takeLeaseLock({
         kubeConfig: opts.kubeConfig,
         lease: { namespace: opts.namespace, name: `${opts.name}-lock` },
-        subject,
+        subject: secret.subject,
         ...(opts.holder !== undefined ? { holder: opts.holder } : {}),
         ...(opts.lockDurationSeconds !== undefined ? { durationSeconds: opts.lockDurationSeconds } : {}),
         ...(opts.lockWaitMs !== undefined ? { waitMs: opts.lockWaitMs } : {}),

@@ -123,57 +123,62 @@ class Candidacy {
   }
 }
 
+interface Timings {
+  readonly deadlineMs: number;
+  readonly retryMs: number;
+}
+
+/** Tries until the Lease is won (true) or `signal` fires (false), pausing 1 to 2.2 retry periods between attempts. */
+async function acquire(candidacy: Candidacy, t: Timings, signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    if (await candidacy.tryAcquireOrRenew(t.deadlineMs)) return true;
+    await pause(t.retryMs * (1 + JITTER * Math.random()), signal);
+  }
+  return false;
+}
+
+/** Renews every retry period; returns when a renewal failed for a whole renew deadline, or when `signal` fires. */
+async function renew(candidacy: Candidacy, t: Timings, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    await pause(t.retryMs, signal);
+    const deadline = performance.now() + t.deadlineMs;
+    let renewed = false;
+    while (!renewed && !signal.aborted && performance.now() < deadline) {
+      renewed = await candidacy.tryAcquireOrRenew(deadline - performance.now());
+      if (!renewed) await pause(Math.min(t.retryMs, Math.max(0, deadline - performance.now())), signal);
+    }
+    if (!renewed) return;
+  }
+}
+
 /**
  * Creates an elector for the Lease `namespace/name`. After stepping down it becomes a candidate
  * again, so a replica that lost the API server for a while can lead again later.
  */
 export function createLeaderElector(opts: LeaderElectorOptions): LeaderElector {
   const leaseS = opts.leaseDurationSeconds ?? 15;
-  const deadlineMs = (opts.renewDeadlineSeconds ?? 10) * 1000;
-  const retryMs = (opts.retryPeriodSeconds ?? 2) * 1000;
-  checkTimings(leaseS, deadlineMs / 1000, retryMs / 1000);
-  const leases = leaseClient(opts.kubeConfig, { namespace: opts.namespace, name: opts.name });
-  const candidacy = new Candidacy(leases, opts.identity, leaseS, opts.log);
+  const t: Timings = { deadlineMs: (opts.renewDeadlineSeconds ?? 10) * 1000, retryMs: (opts.retryPeriodSeconds ?? 2) * 1000 };
+  checkTimings(leaseS, t.deadlineMs / 1000, t.retryMs / 1000);
+  const candidacy = new Candidacy(leaseClient(opts.kubeConfig, { namespace: opts.namespace, name: opts.name }), opts.identity, leaseS, opts.log);
   const stopping = new AbortController();
+  const where = { lease: `${opts.namespace}/${opts.name}`, identity: opts.identity };
   let leading = false;
   let loop: Promise<void> | undefined;
-
-  async function acquire(): Promise<boolean> {
-    while (!stopping.signal.aborted) {
-      if (await candidacy.tryAcquireOrRenew(deadlineMs)) return true;
-      await pause(retryMs * (1 + JITTER * Math.random()), stopping.signal);
-    }
-    return false;
-  }
-
-  /** Renews every retry period; returns when a renewal failed for a whole renew deadline, or on stop. */
-  async function renew(): Promise<void> {
-    while (!stopping.signal.aborted) {
-      await pause(retryMs, stopping.signal);
-      const deadline = performance.now() + deadlineMs;
-      let renewed = false;
-      while (!renewed && !stopping.signal.aborted && performance.now() < deadline) {
-        renewed = await candidacy.tryAcquireOrRenew(deadline - performance.now());
-        if (!renewed) await pause(Math.min(retryMs, Math.max(0, deadline - performance.now())), stopping.signal);
-      }
-      if (!renewed) return;
-    }
-  }
 
   function stepDown(why: string): void {
     if (!leading) return;
     leading = false;
-    opts.log?.warn({ lease: opts.name, identity: opts.identity }, why);
+    opts.log?.warn(where, why);
     opts.onStoppedLeading();
   }
 
   async function run(): Promise<void> {
-    while (await acquire()) {
+    while (await acquire(candidacy, t, stopping.signal)) {
       if (stopping.signal.aborted) return; // won just as stop() was called: stop() releases it
       leading = true;
-      opts.log?.info({ lease: opts.name, identity: opts.identity }, 'became the leader');
+      opts.log?.info(where, 'became the leader');
       opts.onStartedLeading();
-      await renew();
+      await renew(candidacy, t, stopping.signal);
       if (!stopping.signal.aborted) stepDown('could not renew the lease within the renew deadline; stepped down');
     }
   }
@@ -187,7 +192,7 @@ export function createLeaderElector(opts: LeaderElectorOptions): LeaderElector {
       stopping.abort();
       await loop;
       stepDown('stopping; giving up leadership');
-      if (loop !== undefined) await candidacy.release(deadlineMs);
+      if (loop !== undefined) await candidacy.release(t.deadlineMs);
     },
   };
 }
