@@ -2,7 +2,7 @@
  * streamwise's rules (docs/platform-apis.md): a default provider cannot be disabled, an attached
  * provider cannot be deleted, a package with subscriptions cannot be deleted, a provider used by a
  * subscription cannot leave its package, and every provider list needs known, enabled-default,
- * exactly-one-default providers that (for a subscription) belong to its package.
+ * exactly-one-default providers, each listed once, that (for a subscription) belong to its package.
  */
 import { nameOfKey } from './attachments.js';
 import type { Blocker, Step } from './change.js';
@@ -86,6 +86,11 @@ function listRule(n: Namer, step: Step, list: readonly LiveAttachment[], pkg: Si
   if (list.length === 0) return invalid(`${self} would have no provider`, `attach at least one provider to ${self}`);
   const defaults = list.filter((a) => a.isDefault).length;
   if (defaults !== 1) return invalid(`${self} would have ${defaults} default providers`, `mark exactly one provider of ${self} as default`);
+  const twice = list.find((a, i) => list.findIndex((b) => b.providerId === a.providerId) < i);
+  if (twice !== undefined) {
+    const text = provider(n, twice.providerId).text;
+    return invalid(`${self} would list ${text} more than once`, `attach ${text} once to ${self}: a providerRef and a providerId name the same provider`);
+  }
   for (const a of list) {
     const p = n.st.providers.get(a.providerId);
     if (p === undefined) return invalid(`${self} references provider id "${a.providerId}", which does not exist on target "${n.st.target}"`, `fix the providerId, or reference a declared provider by providerRef`);
