@@ -3,8 +3,9 @@
  * and rule checking decide whether it runs or is blocked. Internal to the planner; pure data.
  */
 import type { Blocker, Change, IdRef, LedgerUpdate, Operation, Step } from './change.js';
+import { cmp } from './context.js';
 import type { LedgerEntry } from './ledger.js';
-import type { Desired, Key, ManagedKind } from './model.js';
+import type { Desired, Key, ManagedKind, SecretHashes } from './model.js';
 
 /**
  * What a step does to the objects others depend on, in simulated ids (a live id, or `@<stepId>` of
@@ -79,6 +80,7 @@ export function ledgerSet(d: Desired, externalId: IdRef, managedMetadataKeys: re
       hash: d.hash,
       managedMetadataKeys,
       state: 'applied',
+      ...(d.secretHashes !== undefined ? { secretHashes: d.secretHashes } : {}),
       ...(d.deletionPolicy === 'Orphan' ? { deletionPolicy: 'Orphan' as const } : {}),
     },
   };
@@ -96,8 +98,14 @@ export function changesLedger(entry: LedgerEntry | undefined, update: LedgerUpda
     s.state !== entry.state ||
     s.target !== entry.target ||
     s.deletionPolicy !== entry.deletionPolicy ||
-    s.managedMetadataKeys.join('\u0000') !== entry.managedMetadataKeys.join('\u0000')
+    s.managedMetadataKeys.join('\u0000') !== entry.managedMetadataKeys.join('\u0000') ||
+    !sameSecretHashes(s.secretHashes, entry.secretHashes)
   );
+}
+
+function sameSecretHashes(a: SecretHashes | undefined, b: SecretHashes | undefined): boolean {
+  const text = (h: SecretHashes | undefined): string => (h === undefined ? '' : JSON.stringify(Object.entries(h).sort(([x], [y]) => cmp(x, y))));
+  return text(a) === text(b);
 }
 
 /** A draft of a change that is blocked before it gets any step. */

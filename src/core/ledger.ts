@@ -2,7 +2,7 @@
  * The ledger's content: what this configuration owns on each target and what it last applied.
  * Backends (file, Kubernetes) live in src/engine/ledger/; this is the pure value they store.
  */
-import type { DeletionPolicy, Key, ManagedKind } from './model.js';
+import type { DeletionPolicy, Key, ManagedKind, SecretHashes } from './model.js';
 
 export interface LedgerEntry {
   readonly key: Key;
@@ -13,6 +13,12 @@ export interface LedgerEntry {
   readonly externalId: string;
   /** Salted hash of the last applied spec, secrets included. */
   readonly hash: string;
+  /**
+   * Salted hash of each secret field last applied, by dotted path: what tells a changed write-only
+   * secret (a project's `defaultOwnerPassword`) from any other change. Absent in ledgers written
+   * before it existed; the next run records it.
+   */
+  readonly secretHashes?: SecretHashes;
   /** userMetadata keys this configuration wrote (three-way merge: others' keys are kept). */
   readonly managedMetadataKeys: readonly string[];
   /**

@@ -204,8 +204,15 @@ export type Resource<S = Sensitive> =
 
 export type Declared = Resource<SecretSource>;
 
-/** A resource ready to plan: secrets resolved and `hash` = salted hash of the whole spec, secrets included. */
-export type Desired = Exclude<Resource<Sensitive>, { kind: 'Target' }> & { readonly hash: string };
+/** Salted hash of each secret field of a spec, by dotted path (`defaultOwnerPassword`, `properties.secret`). */
+export type SecretHashes = { readonly [path: string]: string };
+
+/**
+ * A resource ready to plan: secrets resolved, `hash` = salted hash of the whole spec (secrets
+ * included) and `secretHashes` = one salted hash per secret field. Without `secretHashes` a
+ * changed write-only secret is only visible through `hash`.
+ */
+export type Desired = Exclude<Resource<Sensitive>, { kind: 'Target' }> & { readonly hash: string; readonly secretHashes?: SecretHashes };
 
 /** Narrows a resource union by kind. */
 export type OfKind<R, K extends Kind> = Extract<R, { kind: K }>;

@@ -8,6 +8,7 @@ import type { Blocker, FieldDiff, ProjectBody } from './change.js';
 import { bluzoneOf } from './context.js';
 import { diffFields, diffValue } from './diff.js';
 import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, type Draft, type DraftStep } from './draft.js';
+import type { LedgerEntry } from './ledger.js';
 import type { LiveProject } from './live.js';
 import { matchedEntry, matchOf, type PlanScope } from './match.js';
 import type { Desired, OfKind, RemoteConsumer, RemoteStorage, Sensitive, UseDefault } from './model.js';
@@ -90,9 +91,25 @@ function replaceProject(scope: PlanScope, d: DesiredProject, live: LiveProject, 
   return blockedDraft({ ...change, steps: [] }, blocker);
 }
 
+/** Secrets the platform never returns: only the ledger's per-field hashes show that they changed. */
+const WRITE_ONLY = ['defaultOwnerPassword'] as const;
+
 /**
- * Plans one project. A changed `defaultOwnerPassword` alone cannot be seen (the platform never
- * returns it and the spec hash also covers `replacePolicy`), so it never triggers a replace.
+ * The write-only secrets whose hash differs from the one recorded when the project was created.
+ * Nothing when either side has no hashes (a ledger written before they were recorded, or a lost
+ * one): the change cannot be seen then, and the next apply records the hashes.
+ */
+function changedWriteOnly(d: DesiredProject, entry: LedgerEntry | undefined): FieldDiff[] {
+  const before = entry?.secretHashes;
+  const after = d.secretHashes;
+  if (before === undefined || after === undefined) return [];
+  return WRITE_ONLY.filter((path) => before[path] !== undefined && before[path] !== after[path]).map((path) => ({ path, sensitive: true as const }));
+}
+
+/**
+ * Plans one project. A changed `defaultOwnerPassword` is seen through the ledger's secret hashes
+ * (the platform never returns it) and, like any other changed field, needs a replace; a change of
+ * `replacePolicy` alone changes nothing on the platform.
  */
 export function planProject(scope: PlanScope, d: DesiredProject): Draft {
   const m = matchOf(scope, d.key);
@@ -103,7 +120,7 @@ export function planProject(scope: PlanScope, d: DesiredProject): Draft {
     const ledger = ledgerSet(d, { createdBy: create.step.id }, []);
     return { change: { ...changeHead(d), action: 'create', fields: projectFields(d, undefined), steps: [create.step.id], ledger }, steps: [create] };
   }
-  const fields = projectFields(d, live);
+  const fields = [...projectFields(d, live), ...changedWriteOnly(d, matchedEntry(m))];
   if (fields.length > 0) return replaceProject(scope, d, live, fields);
   return noopDraft(changeHead(d), live.projectId, matchedEntry(m), ledgerSet(d, { id: live.projectId }, []));
 }

@@ -1,12 +1,14 @@
 /**
  * Plans one ServiceProvider: create, field-level update, or noop. A secret the platform never
- * returns is re-sent whenever the spec hash differs from the one last applied (ledger, else the
- * `syncwise.io/hash` marker), and shown as `properties.secret: (sensitive)`.
+ * returns is re-sent when its hash differs from the one last applied (the ledger's per-field hash,
+ * else the spec hash of the ledger or of the `syncwise.io/hash` marker), and shown as
+ * `properties.secret: (sensitive)`.
  */
 import type { FieldDiff, ProviderBody } from './change.js';
 import { streamwiseOf } from './context.js';
 import { diffValue } from './diff.js';
 import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, type Draft } from './draft.js';
+import type { LedgerEntry } from './ledger.js';
 import type { LiveProvider } from './live.js';
 import { matchedEntry, matchOf, type PlanScope } from './match.js';
 import { createMetadataFields, mergeMetadata, withMetadataFields, type MergedMetadata } from './metadata.js';
@@ -75,11 +77,23 @@ function patchBody(d: DesiredProvider, live: LiveProvider, merged: MergedMetadat
   };
 }
 
+/**
+ * Whether the secret must be sent again: its own hash differs from the ledger's, or, when either
+ * side has no per-field hashes (an older ledger, or none: the `syncwise.io/hash` marker is used),
+ * the whole spec's hash differs. So a rename does not re-send an unchanged secret.
+ */
+function secretChanged(d: DesiredProvider, live: LiveProvider, entry: LedgerEntry | undefined): boolean {
+  const mine = entry?.state === 'applied' && entry.externalId === live.id ? entry : undefined;
+  const before = mine?.secretHashes?.[SECRET.path];
+  const after = d.secretHashes?.[SECRET.path];
+  if (before !== undefined && after !== undefined) return before !== after;
+  return (mine ? mine.hash : live.metadata[META_HASH]) !== d.hash;
+}
+
 function updateProvider(scope: PlanScope, d: DesiredProvider, live: LiveProvider, merged: MergedMetadata): Draft {
   const entry = matchedEntry(matchOf(scope, d.key));
   if (live.providerType !== d.spec.providerType) return immutableType(d, live);
-  const recorded = entry?.state === 'applied' && entry.externalId === live.id ? entry.hash : live.metadata[META_HASH];
-  const resendSecret = recorded !== d.hash;
+  const resendSecret = secretChanged(d, live, entry);
   const s = d.spec;
   const main = [
     ...diffValue('providerName', live.providerName, s.providerName),

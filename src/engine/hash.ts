@@ -1,6 +1,7 @@
 /**
- * Salted spec hashes: the ledger and the `syncwise.io/hash` marker store them so that a changed
- * secret is detected without ever storing or printing the secret itself.
+ * Salted hashes of what was applied: one of the whole spec (the ledger and the `syncwise.io/hash`
+ * marker store it) and one per secret field, so that a changed secret is detected, and told apart
+ * from any other change, without ever storing or printing the secret itself.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { isSensitive, type Resource, type Sensitive } from '../core/model.js';
@@ -19,13 +20,38 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+function hmac(salt: string, payload: string): string {
+  return createHmac('sha256', salt).update(payload).digest('base64url').slice(0, 32);
+}
+
 /**
  * Returns an HMAC-SHA256 of the resource's kind, target and spec (secrets included) keyed with the
  * ledger's salt. Without the salt a hash cannot be used to guess a short secret offline.
  */
 export function hashSpec(salt: string, resource: Resource<Sensitive>): string {
-  const payload = canonicalJson({ kind: resource.kind, target: resource.target, spec: resource.spec });
-  return createHmac('sha256', salt).update(payload).digest('base64url').slice(0, 32);
+  return hmac(salt, canonicalJson({ kind: resource.kind, target: resource.target, spec: resource.spec }));
+}
+
+/** Every secret of a spec with its dotted path (`remoteStorage.secretKey`), in path order. */
+function secretsOf(value: unknown, path: string, out: [string, Sensitive][]): [string, Sensitive][] {
+  if (isSensitive(value)) out.push([path, value]);
+  else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const k of Object.keys(value).sort()) secretsOf((value as Record<string, unknown>)[k], path === '' ? k : `${path}.${k}`, out);
+  }
+  return out;
+}
+
+/**
+ * Returns one salted hash per secret field of the resource's spec, keyed by its dotted path
+ * (`defaultOwnerPassword`, `properties.secret`). The planner compares them with the ones the ledger
+ * recorded: a project's `defaultOwnerPassword` is never returned by the platform, so a new value
+ * would otherwise go unnoticed, or be confused with a change of `replacePolicy`. The key and path
+ * are hashed too, so two objects sharing a secret do not share a hash.
+ */
+export function hashSecrets(salt: string, resource: Resource<Sensitive>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, secret] of secretsOf(resource.spec, '', [])) out[path] = hmac(salt, canonicalJson({ key: resource.key, path, secret }));
+  return out;
 }
 
 /** A new random salt for a new ledger. */

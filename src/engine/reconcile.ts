@@ -9,7 +9,7 @@ import { sensitive, type Desired, type Diagnostic, type Resource, type Sensitive
 import { plan as makePlan } from '../core/plan.js';
 import { applyPlan, type ApplyReport, type StepResult } from './apply.js';
 import { toEngineError, type EngineError } from './errors.js';
-import { hashSpec, newSalt } from './hash.js';
+import { hashSecrets, hashSpec, newSalt } from './hash.js';
 import { newOwnerId } from './ledger/file.js';
 import type { Driver, LedgerStore, ResolvedTarget } from './ports.js';
 import { declaredTargets, embeddedTargets, placeOnEmbedded, type EmbeddedPlatform } from './targets.js';
@@ -60,7 +60,7 @@ async function observeAll(drivers: ReadonlyMap<string, Driver>, signal?: AbortSi
 
 function withHashes(resources: readonly Resource<Sensitive>[], salt: string): Desired[] {
   const out: Desired[] = [];
-  for (const r of resources) if (r.kind !== 'Target') out.push({ ...r, hash: hashSpec(salt, r) } as Desired);
+  for (const r of resources) if (r.kind !== 'Target') out.push({ ...r, hash: hashSpec(salt, r), secretHashes: hashSecrets(salt, r) } as Desired);
   return out;
 }
 
