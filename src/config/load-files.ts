@@ -5,7 +5,7 @@
  * file is reported in one pass; bad input never throws.
  */
 import { isUtf8 } from 'node:buffer';
-import { open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { formatPath } from '../core/diagnostics.js';
 import type { Declared, Diagnostic } from '../core/model.js';
 import { checkDeclarations } from './check-declarations.js';
@@ -14,6 +14,7 @@ import { declarationsFromText, type TextResult } from './from-text.js';
 import { listSecrets } from './map-secrets.js';
 import { DEFAULT_MAX_DEPTH } from './parse.js';
 import { fieldDiagnostic } from './problem.js';
+import { readCapped, type CappedRead } from './read-capped.js';
 import { isInside } from './secret-policies.js';
 
 export { declarationsFromText, type TextOptions, type TextResult } from './from-text.js';
@@ -66,30 +67,16 @@ function positionOfByte(buf: Buffer, offset?: number): { line: number; col: numb
   return { line: lines.length, col: (lines[lines.length - 1] ?? '').length + 1 };
 }
 
-/** Reads at most `max + 1` bytes, so a file that is too large (or grows) is never read fully. */
-async function readCapped(path: string, max: number): Promise<Buffer | 'too-large'> {
-  const handle = await open(path, 'r');
-  try {
-    const { size } = await handle.stat();
-    if (size > max) return 'too-large';
-    const buf = Buffer.alloc(Math.min(size, max) + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buf.length; length += n) n = (await handle.read(buf, length, buf.length - length, length)).bytesRead;
-    return length > max ? 'too-large' : buf.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Reads one file as UTF-8 text, or returns the diagnostic that explains why it cannot be used. */
 export async function readDeclarationText(file: string, maxBytes: number): Promise<string | Diagnostic> {
-  let buf: Buffer | 'too-large';
+  let buf: CappedRead;
   try {
     buf = await readCapped(file, maxBytes);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     return fileProblem(file, 'CONFIG_READ', `cannot read: ${typeof code === 'string' ? code : 'I/O error'}`);
   }
+  if (buf === 'not-a-file' || buf === 'directory') return fileProblem(file, 'CONFIG_READ', 'not a regular file (a pipe, socket or device); it is not read');
   if (buf === 'too-large') return fileProblem(file, 'CONFIG_TOO_LARGE', `file is larger than ${maxBytes} bytes; it is not read`);
   const nul = buf.indexOf(0);
   if (nul !== -1) {
@@ -108,7 +95,7 @@ export async function readDeclarationText(file: string, maxBytes: number): Promi
  * Reports `valueFrom.file` paths that stay inside the root as written but lead out of it through a
  * symbolic link. A file that does not exist yet is not a problem here (validate needs no secrets).
  */
-async function secretLinkProblems(declared: readonly Declared[], root: string): Promise<Diagnostic[]> {
+export async function secretLinkProblems(declared: readonly Declared[], root: string): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const realRoot = await realpath(root).catch(() => root);
   for (const d of declared) {

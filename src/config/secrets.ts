@@ -4,11 +4,11 @@
  * the field, never the value. The readers are passed in, so the shells decide where values come
  * from (process env, the file system, the Kubernetes API) and tests can pass plain values.
  */
-import { readFile } from 'node:fs/promises';
 import { sensitive, type Declared, type Diagnostic, type Resource, type SecretSource, type Sensitive } from '../core/model.js';
 import { formatPath } from '../core/diagnostics.js';
 import { listSecrets, mapSecrets } from './map-secrets.js';
 import { fieldDiagnostic } from './problem.js';
+import { readCapped } from './read-capped.js';
 
 /** Where secret values are read from. */
 export interface SecretSources {
@@ -21,10 +21,12 @@ export interface SecretSources {
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
+/** Reads a regular file of at most 64 KiB (a pipe or a 20 MB file is refused without waiting or loading it). */
 async function readSecretFile(path: string): Promise<string> {
-  const buf = await readFile(path);
-  if (buf.length > MAX_SECRET_FILE_BYTES) throw Object.assign(new Error('secret file too large'), { code: 'EFBIG' });
-  return buf.toString('utf8');
+  const read = await readCapped(path, MAX_SECRET_FILE_BYTES);
+  if (Buffer.isBuffer(read)) return read.toString('utf8');
+  const code = { 'too-large': 'EFBIG', directory: 'EISDIR', 'not-a-file': 'ENOTREG' }[read];
+  throw Object.assign(new Error(`secret file: ${code}`), { code });
 }
 
 /** Removes one trailing newline (`\n` or `\r\n`), as `echo secret > file` writes one. */
@@ -50,6 +52,7 @@ function errorCode(e: unknown): string {
   if (code === 'ENOENT') return 'does not exist';
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read (permission denied)';
   if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTREG') return 'is not a regular file (a pipe, socket or device)';
   if (code === 'EFBIG') return `is larger than ${MAX_SECRET_FILE_BYTES} bytes`;
   return `cannot be read${typeof code === 'string' ? ` (${code})` : ''}`;
 }

@@ -2,7 +2,6 @@
  * Desired state from files: load and validate declarations, then resolve their secrets. Shared by
  * the CLI, watch and schedule runtimes.
  */
-import { readFile } from 'node:fs/promises';
 import { loadDeclarations } from '../config/load-files.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { isSensitive, type Diagnostic, type Resource, type Sensitive } from '../core/model.js';
@@ -34,10 +33,7 @@ export function registerSecrets(value: unknown): void {
 export async function loadDesired(options: LoadDesiredOptions): Promise<DesiredFromFiles> {
   const loaded = await loadDeclarations(options.paths, { allowOutsideRoot: options.allowOutsideRoot ?? false });
   if (loaded.diagnostics.some((d) => d.severity === 'error')) return { resources: [], diagnostics: loaded.diagnostics, files: loaded.files };
-  const resolved = await resolveSecrets(loaded.declared, {
-    env: options.env ?? process.env,
-    readFile: (path) => readFile(path, 'utf8'),
-  });
+  const resolved = await resolveSecrets(loaded.declared, { env: options.env ?? process.env });
   registerSecrets(resolved.resources);
   const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
   const failed = diagnostics.some((d) => d.severity === 'error');

@@ -11,7 +11,7 @@ import { extname } from 'node:path';
 import { checkDeclarations } from '../config/check-declarations.js';
 import { findFiles } from '../config/find-files.js';
 import { declarationsFromText } from '../config/from-text.js';
-import { DEFAULT_MAX_FILE_BYTES, readDeclarationText } from '../config/load-files.js';
+import { DEFAULT_MAX_FILE_BYTES, readDeclarationText, secretLinkProblems } from '../config/load-files.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { hasErrors } from '../core/diagnostics.js';
 import type { Declared, Diagnostic, Resource, Sensitive } from '../core/model.js';
@@ -142,11 +142,21 @@ async function update(s: CacheState, paths: Iterable<string>): Promise<CacheUpda
   return refreshAll(s, fresh, removed);
 }
 
+/**
+ * `valueFrom.file` paths that lead out of their root through a symbolic link. Checked on every
+ * run, not only when a file is parsed: a link can be re-pointed without the declaration changing.
+ */
+async function linkProblems(s: CacheState, files: readonly string[]): Promise<Diagnostic[]> {
+  if (s.options.allowOutsideRoot === true) return [];
+  const entries = files.flatMap((f) => s.entries.get(f) ?? []);
+  return (await Promise.all(entries.map((e) => secretLinkProblems(e.declared, e.root)))).flat();
+}
+
 async function desired(s: CacheState): Promise<DesiredSnapshot> {
   const files = [...s.entries.keys()].sort();
   const own = files.flatMap((f) => s.entries.get(f)?.diagnostics ?? []);
   const checked = checkDeclarations(files.flatMap((f) => s.entries.get(f)?.declared ?? []));
-  const diagnostics = [...s.listingDiagnostics, ...own, ...checked.diagnostics];
+  const diagnostics = [...s.listingDiagnostics, ...own, ...(await linkProblems(s, files)), ...checked.diagnostics];
   const invalid = (all: readonly Diagnostic[]): DesiredSnapshot => ({ valid: false, diagnostics: all, ...(s.lastValid ? { lastValid: s.lastValid } : {}) });
   if (hasErrors(diagnostics)) return invalid(diagnostics);
   const resolved = await resolveSecrets(checked.declared, { env: s.options.env ?? process.env });
