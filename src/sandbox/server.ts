@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { handleAdmin } from './admin.js';
 import { createSealer, loadKey, type Sealer } from './crypto.js';
 import { createFaultInjector, type FaultOptions } from './faults.js';
 import { createUlidFactory } from './ids.js';
@@ -51,7 +52,10 @@ export interface SandboxHandle {
   /** The reseller the api key belongs to: always '1'. Reseller '2' exists with another key. */
   serviceProviderId: string;
   setFaults(f: FaultOptions): void;
-  /** Requests by `METHOD /route/{template}` (every request, faulted or not) and answers by `status:NNN` (`status:reset` for dropped ones). */
+  /**
+   * Requests by `METHOD /route/{template}` (every request, faulted or not) and answers by `status:NNN`
+   * (`status:reset` for dropped ones). Also served at `GET /_sandbox/requests` (src/sandbox/admin.ts).
+   */
   requestCounts(): Record<string, number>;
   resetCounts(): void;
   /** Stops listening, drops open connections and closes the database. */
@@ -74,16 +78,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const counts = new Map<string, number>();
     const faults = createFaultInjector(options.faults ?? {});
     const surfaces = buildSurfaces(db, sealer, bluzone, token);
-    const server = createServer({ keepAlive: true }, createRequestListener({
+    const listener = createRequestListener({
       surfaces, faults, openapi: openapiJson, ...(options.log ? { log: options.log } : {}),
       count: (key) => counts.set(key, (counts.get(key) ?? 0) + 1),
-    }));
+    });
+    const requestCounts = (): Record<string, number> => Object.fromEntries(counts);
+    const resetCounts = (): void => counts.clear();
+    const server = createServer({ keepAlive: true }, (req, res) => {
+      if (!handleAdmin({ token, requestCounts, resetCounts }, req, res)) listener(req, res);
+    });
     const url = await listen(server, options.host ?? '127.0.0.1', options.port ?? 0);
     return {
       url, token, apiKey, serviceProviderId: '1',
       setFaults: (f) => faults.set(f),
-      requestCounts: () => Object.fromEntries(counts),
-      resetCounts: () => counts.clear(),
+      requestCounts, resetCounts,
       close: () => closeAll(server, db),
     };
   } catch (e) {
