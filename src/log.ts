@@ -20,21 +20,32 @@ export const REDACT_PATHS: readonly string[] = [
 
 const CENSOR = '[REDACTED]';
 const knownSecrets = new Set<string>();
+/** One pattern matching every registered value (and its JSON-escaped form), longest first; rebuilt when a value is added. */
+let secretPattern: RegExp | undefined;
 
 /** Registers a secret value so that no log line ever prints it. Values shorter than 4 characters are ignored. */
 export function registerSecret(value: string): void {
-  if (value.length >= 4) knownSecrets.add(value);
+  if (value.length < 4 || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  secretPattern = undefined;
 }
 
-/** Replaces every registered secret value in `text`; also used for stderr messages outside pino. */
+function patternOf(secrets: ReadonlySet<string>): RegExp {
+  const forms = new Set<string>();
+  for (const s of secrets) forms.add(s).add(JSON.stringify(s).slice(1, -1));
+  const alternatives = [...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(alternatives.join('|'), 'g');
+}
+
+/**
+ * Replaces every registered secret value in `text`; also used for stderr messages outside pino.
+ * One regular expression over all values keeps this linear in the text: with 10,000 registered
+ * secrets, a value-by-value search made printing an apply of 10,000 objects cost seconds of CPU.
+ */
 export function redactKnownSecrets(text: string): string {
-  let out = text;
-  for (const s of knownSecrets) {
-    if (out.includes(s)) out = out.split(s).join(CENSOR);
-    const escaped = JSON.stringify(s).slice(1, -1);
-    if (escaped !== s && out.includes(escaped)) out = out.split(escaped).join(CENSOR);
-  }
-  return out;
+  if (knownSecrets.size === 0) return text;
+  secretPattern ??= patternOf(knownSecrets);
+  return text.replace(secretPattern, CENSOR);
 }
 
 export interface LoggerOptions {

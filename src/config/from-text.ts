@@ -7,7 +7,7 @@ import { formatPath } from '../core/diagnostics.js';
 import type { Declared, Diagnostic } from '../core/model.js';
 import { checkDocument, keyOfRejected } from './check-document.js';
 import type { FieldPath, Locator, Position } from './locate.js';
-import { parseDocuments, type ParsedDocument } from './parse.js';
+import { forEachDocument, type ParsedDocument } from './parse.js';
 import { toDiagnostic, type Problem, type SourceOrigin } from './problem.js';
 import { fileSecretPolicy } from './secret-policies.js';
 import { toDeclared } from './to-declared.js';
@@ -60,15 +60,16 @@ function convertDocument(parsed: ParsedDocument, file: string, options: TextOpti
  * anchor of relative `valueFrom.file` paths. Targets are left unassigned (see `checkDeclarations`).
  */
 export function declarationsFromText(text: string, file: string, options: TextOptions = {}): TextResult {
-  const parsed = parseDocuments(text, file, options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {});
   const declared: Declared[] = [];
-  const diagnostics = [...parsed.diagnostics];
+  const converted: Diagnostic[] = [];
   const rejected: string[] = [];
-  for (const doc of parsed.documents) {
+  const parseOptions = options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {};
+  // each document is converted as soon as it is parsed, so its tree can be dropped at once
+  const parsed = forEachDocument(text, file, parseOptions, (doc) => {
     const one = convertDocument(doc, file, options);
     declared.push(...one.declared);
-    diagnostics.push(...one.diagnostics);
+    converted.push(...one.diagnostics);
     rejected.push(...one.rejected);
-  }
-  return { declared, diagnostics, rejected };
+  });
+  return { declared, diagnostics: [...parsed, ...converted], rejected };
 }

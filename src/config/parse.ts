@@ -3,7 +3,7 @@
  * becomes located diagnostics: excessive nesting is caught before the parser runs, aliases are
  * rejected without being expanded, unknown tags and duplicate keys are errors. Pure.
  */
-import { isScalar, LineCounter, parseAllDocuments, visit, type Document, type YAMLError } from 'yaml';
+import { Composer, isScalar, LineCounter, Parser, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../core/model.js';
 import { createLocator, type Locator, type Position } from './locate.js';
 import { findExcessiveDepth } from './scan-depth.js';
@@ -87,31 +87,41 @@ function documentOf(doc: Document, index: number, lines: LineCounter, file: stri
 }
 
 /**
+ * Parses the documents of `text` one at a time and hands each usable one to `visit` before the next
+ * is composed, so at most two document trees are alive at once (a file of 100 declarations no
+ * longer holds 100 trees until its last document is read). Returns the diagnostics of the
+ * documents that could not be used, in document order.
+ */
+export function forEachDocument(text: string, file: string, options: ParseOptions, visit: (doc: ParsedDocument) => void): Diagnostic[] {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const deep = findExcessiveDepth(text, maxDepth);
+  if (deep !== undefined) return [located(file, deep, 'CONFIG_TOO_DEEP', `nesting deeper than ${maxDepth} levels; the file is not parsed`)];
+  const lines = new LineCounter();
+  const composer = new Composer(PARSE_OPTIONS);
+  const diagnostics: Diagnostic[] = [];
+  let index = 0;
+  for (const doc of composer.compose(new Parser(lines.addNewLine).parse(text))) {
+    const i = index++;
+    const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
+    if (problems.length > 0) {
+      diagnostics.push(...problems.map((e) => yamlProblem(text, file, lines, e)));
+      continue;
+    }
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    const parsed = documentOf(doc, i, lines, file);
+    if ('severity' in parsed) diagnostics.push(parsed);
+    else visit(parsed);
+  }
+  return diagnostics;
+}
+
+/**
  * Parses every document of `text`. A document with syntax errors, duplicate keys, unknown tags or
  * aliases yields diagnostics instead of data; the other documents of the file are still returned.
  * Empty documents (only comments, or nothing between `---`) are skipped.
  */
 export function parseDocuments(text: string, file: string, options: ParseOptions = {}): ParseResult {
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const deep = findExcessiveDepth(text, maxDepth);
-  if (deep !== undefined) {
-    return { documents: [], diagnostics: [located(file, deep, 'CONFIG_TOO_DEEP', `nesting deeper than ${maxDepth} levels; the file is not parsed`)] };
-  }
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lines });
-  if (!Array.isArray(docs)) return { documents: [], diagnostics: [] };
   const documents: ParsedDocument[] = [];
-  const diagnostics: Diagnostic[] = [];
-  docs.forEach((doc, index) => {
-    const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
-    if (problems.length > 0) {
-      diagnostics.push(...problems.map((e) => yamlProblem(text, file, lines, e)));
-      return;
-    }
-    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
-    const parsed = documentOf(doc, index, lines, file);
-    if ('severity' in parsed) diagnostics.push(parsed);
-    else documents.push(parsed);
-  });
+  const diagnostics = forEachDocument(text, file, options, (doc) => documents.push(doc));
   return { documents, diagnostics };
 }
