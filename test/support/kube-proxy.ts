@@ -41,6 +41,7 @@ function forward(target: URL, req: IncomingMessage, body: Buffer, res: ServerRes
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.flushHeaders(); // a watch answers its headers before its first event
         answer.pipe(res);
         answer.on('end', () => resolve(answer.statusCode ?? 502));
       },

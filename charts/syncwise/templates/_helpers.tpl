@@ -49,31 +49,32 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- printf "%s-leader" (include "syncwise.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* Name of the Secret holding the ledger; its run lock is the Lease "<name>-lock". */}}
+{{- define "syncwise.ledgerName" -}}
+{{- printf "%s-ledger" (include "syncwise.fullname" .) | trunc 58 | trimSuffix "-" }}
+{{- end }}
+
 {{/*
-The operator's rules on the objects it reconciles, with no wildcard: the syncwise kinds (and
-their status and finalizers), the Secrets they reference, and the Events it records.
+The operator's rules in the namespaces it watches, with no wildcard and only the verbs it calls:
+list and watch (informers) and patch (finalizers) on the syncwise kinds, patch on their status,
+list and watch on Secrets (secretKeyRef values; create and patch too for connection Secrets), and
+create and patch on core/v1 Events (it records no events.k8s.io Events).
 */}}
 {{- define "syncwise.rules" -}}
 - apiGroups: ["syncwise.io"]
   resources: ["targets", "serviceproviders", "servicepackages", "subscriptions", "projectdefaults", "projects"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["list", "watch", "patch"]
 - apiGroups: ["syncwise.io"]
   resources: ["targets/status", "serviceproviders/status", "servicepackages/status", "subscriptions/status", "projectdefaults/status", "projects/status"]
-  verbs: ["get", "update", "patch"]
-- apiGroups: ["syncwise.io"]
-  resources: ["targets/finalizers", "serviceproviders/finalizers", "servicepackages/finalizers", "subscriptions/finalizers", "projectdefaults/finalizers", "projects/finalizers"]
-  verbs: ["update"]
+  verbs: ["patch"]
 - apiGroups: [""]
   resources: ["secrets"]
   {{- if .Values.rbac.writeConnectionSecrets }}
-  verbs: ["get", "list", "watch", "create", "update", "patch"]
+  verbs: ["list", "watch", "create", "patch"]
   {{- else }}
-  verbs: ["get", "list", "watch"]
+  verbs: ["list", "watch"]
   {{- end }}
 - apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}

@@ -103,6 +103,7 @@ export async function startOperator(o: OperatorOptions): Promise<Operator> {
   const metrics = o.metrics ?? createOperatorMetrics();
   let term: Term | undefined;
   let reason = 'start';
+  let closing = false;
   const trigger = (why: string): void => {
     if (term === undefined) return;
     reason = why;
@@ -160,7 +161,8 @@ export async function startOperator(o: OperatorOptions): Promise<Operator> {
   const elector = o.elect?.({
     onStartedLeading: lead,
     onStoppedLeading: () => {
-      logger.warn('lost the leader Lease: standing by');
+      if (closing) logger.info('stopped leading');
+      else logger.warn('lost the leader Lease: standing by');
       void standDown();
     },
   });
@@ -176,6 +178,7 @@ export async function startOperator(o: OperatorOptions): Promise<Operator> {
     failures: () => term?.runner.failures() ?? 0,
     idle: () => term?.runner.idle() ?? Promise.resolve(),
     stop: async () => {
+      closing = true;
       await standDown();
       await elector?.stop();
     },

@@ -50,15 +50,20 @@ describe('helm chart charts/syncwise', () => {
     expect([plain.code, withTargets.code]).toEqual([0, 0]);
   });
 
-  it('renders the operator with cluster-wide RBAC, a Lease role and a metrics Service by default', async () => {
+  it('renders the operator with cluster-wide RBAC, a role for its ledger and Leases, and a metrics Service by default', async () => {
     const ms = await template();
     expect(kinds(ms)).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
-    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--log-level=info', '--leader-elect', '--lease-name=sw-syncwise-leader', '--lease-namespace=ops']);
-    const lease = byKind(ms, 'Role')[0];
-    expect(lease?.metadata.namespace).toBe('ops');
-    expect(lease?.['rules']).toEqual([
+    expect(container(ms).args).toEqual([
+      'operator', '--metrics-port=8080', '--log-level=info', '--ledger-name=sw-syncwise-ledger', '--ledger-namespace=ops',
+      '--leader-elect', '--lease-name=sw-syncwise-leader', '--lease-namespace=ops',
+    ]);
+    const state = byKind(ms, 'Role')[0];
+    expect(state?.metadata.namespace).toBe('ops');
+    expect(state?.['rules']).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['secrets'], resourceNames: ['sw-syncwise-ledger'], verbs: ['get', 'update'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['sw-syncwise-leader'], verbs: ['get', 'update'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['sw-syncwise-ledger-lock', 'sw-syncwise-leader'], verbs: ['get', 'update'] },
     ]);
   });
 
@@ -69,12 +74,12 @@ describe('helm chart charts/syncwise', () => {
       for (const r of rules) for (const v of [...r.apiGroups, ...r.resources, ...r.verbs]) expect(v).not.toContain('*');
     }
     const readOnly = rulesOf(await template()).find((r) => r.resources.includes('secrets'));
-    expect(readOnly?.verbs).toEqual(['get', 'list', 'watch']);
+    expect(readOnly?.verbs).toEqual(['list', 'watch']);
     const writing = rulesOf(await template({ rbac: { writeConnectionSecrets: true } })).find((r) => r.resources.includes('secrets'));
-    expect(writing?.verbs).toEqual(['get', 'list', 'watch', 'create', 'update', 'patch']);
+    expect(writing?.verbs).toEqual(['list', 'watch', 'create', 'patch']);
     const crRules = rulesOf(await template()).filter((r) => r.apiGroups.includes('syncwise.io'));
     expect(crRules.map((r) => [r.resources[0], r.verbs])).toEqual([
-      ['targets', ['get', 'list', 'watch', 'update', 'patch']], ['targets/status', ['get', 'update', 'patch']], ['targets/finalizers', ['update']],
+      ['targets', ['list', 'watch', 'patch']], ['targets/status', ['patch']],
     ]);
     expect(crRules[0]?.resources).toHaveLength(6);
   });
@@ -91,10 +96,12 @@ describe('helm chart charts/syncwise', () => {
 
   it('limits RBAC to a namespaced Role when one namespace is watched', async () => {
     const ms = await template({ operator: { watchNamespace: 'tenant-a' }, leaderElection: { enabled: false } });
-    expect(kinds(ms)).toEqual(['Deployment', 'Role', 'RoleBinding', 'Service', 'ServiceAccount']);
-    expect(byKind(ms, 'Role')[0]?.metadata.namespace).toBe('tenant-a');
+    expect(kinds(ms)).toEqual(['Deployment', 'Role', 'Role', 'RoleBinding', 'RoleBinding', 'Service', 'ServiceAccount']);
+    expect(byKind(ms, 'Role').map((r) => r.metadata.namespace)).toEqual(['tenant-a', 'ops']);
     expect(byKind(ms, 'RoleBinding')[0]?.['subjects']).toEqual([{ kind: 'ServiceAccount', name: 'sw-syncwise', namespace: 'ops' }]);
-    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--log-level=info', '--namespace=tenant-a']);
+    expect(container(ms).args).toEqual(['operator', '--metrics-port=8080', '--log-level=info', '--ledger-name=sw-syncwise-ledger', '--ledger-namespace=ops', '--namespace=tenant-a']);
+    const leases = (byKind(ms, 'Role')[1]?.['rules'] as Rule[]).find((r) => r.resourceNames?.[0] === 'sw-syncwise-ledger-lock');
+    expect(leases?.resourceNames).toEqual(['sw-syncwise-ledger-lock']);
   });
 
   it('renders Targets from values as custom resources whose credentials are secretKeyRefs', async () => {
