@@ -115,8 +115,9 @@ interface Round {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-async function checkRound(members: readonly Candidate[], input: DesiredSetInput, problems: Map<string, Problem>): Promise<Round & { changed: boolean }> {
-  const rejected = new Set<string>();
+async function checkRound(members: readonly Candidate[], all: readonly Candidate[], input: DesiredSetInput, problems: Map<string, Problem>): Promise<Round & { changed: boolean }> {
+  // References to objects with problems are reported once, on those objects, and block their dependents.
+  const rejected = new Set(all.filter((c) => problems.has(c.ref.uid) && !members.some((m) => m.key === c.key)).map((c) => c.key));
   const checked = checkDeclarations(members.map((c) => c.declared as Declared), { rejected });
   const resolved = await resolveSecrets(checked.declared, { env: {}, secretKeyRef: async (ns, name, key) => input.secretValue(ns ?? '', name, key) });
   const before = problems.size;
@@ -184,7 +185,7 @@ export async function buildDesiredSet(input: DesiredSetInput): Promise<DesiredSe
   let round: Round = { declared: [], resources: [], diagnostics: [] };
   let retainedBy = new Map<Key, string[]>();
   for (let i = 0; i < 50; i++) {
-    const r = await checkRound(members, input, problems);
+    const r = await checkRound(members, candidates, input, problems);
     round = r;
     const blocked = blockDependents(r.declared, members, candidates, problems);
     const next = members.filter((c) => !problems.has(c.ref.uid));
