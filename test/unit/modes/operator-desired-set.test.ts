@@ -7,7 +7,7 @@ let uid = 0;
 function cr(kind: Kind, name: string, spec: Record<string, unknown>, meta: Record<string, unknown> = {}): { kind: Kind; object: CustomResource } {
   uid += 1;
   const metadata = { name, namespace: 'team', uid: `uid-${uid}`, generation: 1, resourceVersion: '1', creationTimestamp: `2026-01-01T00:00:${String(uid).padStart(2, '0')}Z`, ...meta };
-  return { kind, object: { apiVersion: 'syncwise.io/v1alpha1', kind, metadata, spec } as CustomResource };
+  return { kind, object: { apiVersion: 'syncwise.io/v1alpha1', kind, metadata, spec } as unknown as CustomResource };
 }
 
 const secret = (name: string, key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
@@ -69,7 +69,7 @@ describe('operator desired set', () => {
 
   it('gives a key claimed twice to the older object and reports the newer one', async () => {
     const older = provider('a');
-    const newer = { kind: 'ServiceProvider' as const, object: { ...provider('a').object, metadata: { ...provider('a').object.metadata, namespace: 'other', uid: 'uid-newer', creationTimestamp: '2026-02-01T00:00:00Z' } } as CustomResource };
+    const newer = { kind: 'ServiceProvider' as const, object: { ...provider('a').object, metadata: { ...provider('a').object.metadata, namespace: 'other', uid: 'uid-newer', creationTimestamp: '2026-02-01T00:00:00Z' } } as unknown as CustomResource };
     const set = await buildDesiredSet(input([newer, target, older]));
     const byUid = Object.fromEntries(set.entries.map((e) => [e.ref.uid, e.standing.state === 'held' ? e.standing.reason : e.standing.state]));
     expect(byUid[older.object.metadata?.uid ?? '']).toBe('desired');
