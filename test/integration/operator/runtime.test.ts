@@ -56,4 +56,15 @@ describe('operator runtime', () => {
     expect((await world.sandbox.sw('PATCH', `/service-providers/${id}`, { provider_name: 'renamed by hand' })).status).toBe(200);
     await until('the name to be restored', async () => (await world.sandbox.sw<{ data: ProviderWire }>('GET', `/service-providers/${id}`)).body.data.provider_name === 'bbb-1');
   });
+
+  it('aggregates a repeated Event by its count and writes an unchanged status only once', async () => {
+    await world.operator({ resyncMs: 100 });
+    await world.apply('ServicePackage', 'gold', { packageName: 'Gold', providers: [{ providerRef: 'ghost', default: true }] });
+    const warnings = () => world.kube.objects('events', 'default').filter((e) => (e['involvedObject'] as { name?: string }).name === 'gold' && e['reason'] === 'InvalidSpec');
+    await until('three reports of the same problem', () => (warnings()[0]?.['count'] as number | undefined ?? 0) >= 3);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatchObject({ type: 'Warning', source: { component: 'syncwise-operator' }, involvedObject: { kind: 'ServicePackage', apiVersion: 'syncwise.io/v1alpha1' } });
+    const statusWrites = world.kube.requests().filter((r) => r.method === 'PATCH' && r.url.endsWith('/servicepackages/gold/status'));
+    expect(statusWrites).toHaveLength(1);
+  });
 });
