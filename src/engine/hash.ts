@@ -24,12 +24,20 @@ function hmac(salt: string, payload: string): string {
   return createHmac('sha256', salt).update(payload).digest('base64url').slice(0, 32);
 }
 
+/** The spec as hashed: a provider list is a set on the platform, so its order does not count. */
+function hashedSpec(resource: Resource<Sensitive>): unknown {
+  if (resource.kind !== 'ServicePackage' && resource.kind !== 'Subscription') return resource.spec;
+  const providers = resource.spec.providers.map(canonicalJson).sort();
+  return { ...resource.spec, providers };
+}
+
 /**
  * Returns an HMAC-SHA256 of the resource's kind, target and spec (secrets included) keyed with the
- * ledger's salt. Without the salt a hash cannot be used to guess a short secret offline.
+ * ledger's salt. Without the salt a hash cannot be used to guess a short secret offline. Listing a
+ * package's providers in another order gives the same hash, so it rewrites nothing.
  */
 export function hashSpec(salt: string, resource: Resource<Sensitive>): string {
-  return hmac(salt, canonicalJson({ kind: resource.kind, target: resource.target, spec: resource.spec }));
+  return hmac(salt, canonicalJson({ kind: resource.kind, target: resource.target, spec: hashedSpec(resource) }));
 }
 
 /** Every secret of a spec with its dotted path (`remoteStorage.secretKey`), in path order. */

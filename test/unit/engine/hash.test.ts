@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sensitive } from '../../../src/core/model.js';
 import { hashSecrets, hashSpec } from '../../../src/engine/hash.js';
-import { consumer, project, provider, storage } from '../core/plan-fixtures.js';
+import { consumer, pkg, project, provider, storage, sub } from '../core/plan-fixtures.js';
 
 describe('secret hashes', () => {
   const own = project('alpha', { remoteStorage: storage(), remoteConsumer: consumer() });
@@ -32,5 +32,14 @@ describe('secret hashes', () => {
     const allow = project('alpha', { replacePolicy: 'Allow' });
     expect(hashSpec('salt', allow)).not.toBe(hashSpec('salt', project('alpha')));
     expect(hashSecrets('salt', allow)).toEqual(hashSecrets('salt', project('alpha')));
+  });
+});
+
+describe('spec hashes', () => {
+  it('do not depend on the order of a package or subscription provider list', () => {
+    const a = pkg('gold', ['p1*', 'p2']);
+    const b = pkg('gold', ['p2', 'p1*']);
+    expect(hashSpec('salt', b)).toBe(hashSpec('salt', a));
+    expect(hashSpec('salt', sub('acme', 'gold', ['p2*', 'p1']))).not.toBe(hashSpec('salt', sub('acme', 'gold', ['p2', 'p1*'])));
   });
 });
