@@ -1,9 +1,23 @@
 /**
  * Turns observed live objects into declarations, so an existing platform can be adopted: the
- * output validates as-is once the secret placeholders' environment variables are set. Pure.
+ * output validates as-is once the secret placeholders' environment variables are set. It also
+ * computes the ledger entries that let a configuration take over the exported objects instead of
+ * creating copies of them (`syncwise export --adopt`). Pure.
  */
+import type { LedgerEntry, LedgerState } from './ledger.js';
 import type { LiveBluzone, LiveProject, LiveStreamwise } from './live.js';
-import { API_VERSION, META_NAME, RESERVED_PREFIX, type Metadata, type RemoteConsumer, type RemoteStorage, type Sensitive } from './model.js';
+import {
+  API_VERSION,
+  META_NAME,
+  META_OWNER,
+  RESERVED_PREFIX,
+  keyOf,
+  type ManagedKind,
+  type Metadata,
+  type RemoteConsumer,
+  type RemoteStorage,
+  type Sensitive,
+} from './model.js';
 
 /** One exported declaration, ready to be written as a YAML document. */
 export interface ExportedDocument {
@@ -11,6 +25,19 @@ export interface ExportedDocument {
   readonly kind: string;
   readonly metadata: { readonly name: string };
   readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/** A declaration with the live object it was made from. */
+export interface ExportedObject {
+  readonly kind: ManagedKind;
+  readonly name: string;
+  /** Platform id (streamwise `id`, bluzone `projectId`; the reseller id for ProjectDefaults). */
+  readonly externalId: string;
+  /** The `syncwise.io/owner` marker the object carries, if any. */
+  readonly owner?: string;
+  /** userMetadata keys the declaration sets (a configuration adopting it manages them). */
+  readonly metadataKeys: readonly string[];
+  readonly document: ExportedDocument;
 }
 
 /** A DNS-1123 label from any display name: `BBB Europe 1` -> `bbb-europe-1`. */
@@ -44,39 +71,48 @@ function envRef(name: string, field: string): { valueFrom: { env: string } } {
 
 const doc = (kind: string, name: string, spec: Record<string, unknown>): ExportedDocument => ({ apiVersion: API_VERSION, kind, metadata: { name }, spec });
 
-const marker = (m: Metadata): string | undefined => (typeof m[META_NAME] === 'string' ? (m[META_NAME] as string) : undefined);
+const text = (m: Metadata, key: string): string | undefined => (typeof m[key] === 'string' ? (m[key] as string) : undefined);
 
-/** Declarations for every object of a streamwise target; secrets become `valueFrom.env` placeholders. */
-export function exportStreamwise(live: LiveStreamwise, targetRef?: string): ExportedDocument[] {
+function opt(m: string | undefined): { marker?: string } {
+  return m === undefined ? {} : { marker: m };
+}
+
+/** A streamwise object's exported form: its user metadata becomes the declaration's. */
+function streamwiseObject(kind: ManagedKind, name: string, live: { id: string; metadata: Metadata }, spec: Record<string, unknown>): ExportedObject {
+  const meta = userMetadata(live.metadata);
+  const owner = text(live.metadata, META_OWNER);
+  return { kind, name, externalId: live.id, ...(owner !== undefined ? { owner } : {}), metadataKeys: Object.keys(meta).sort(), document: doc(kind, name, { ...spec, userMetadata: meta }) };
+}
+
+/** Every object of a streamwise target with its declaration; secrets become `valueFrom.env` placeholders. */
+export function exportStreamwiseObjects(live: LiveStreamwise, targetRef?: string): ExportedObject[] {
   const target = targetRef !== undefined ? { targetRef } : {};
-  const provNames = uniqueNames(live.providers, (p) => ({ ...opt(marker(p.metadata)), display: p.providerName, id: p.id }));
-  const pkgNames = uniqueNames(live.packages, (p) => ({ ...opt(marker(p.metadata)), display: p.packageName, id: p.id }));
-  const subNames = uniqueNames(live.subscriptions, (s) => ({ ...opt(marker(s.metadata)), display: s.subscriptionName, id: s.id }));
+  const provNames = uniqueNames(live.providers, (p) => ({ ...opt(text(p.metadata, META_NAME)), display: p.providerName, id: p.id }));
+  const pkgNames = uniqueNames(live.packages, (p) => ({ ...opt(text(p.metadata, META_NAME)), display: p.packageName, id: p.id }));
+  const subNames = uniqueNames(live.subscriptions, (s) => ({ ...opt(text(s.metadata, META_NAME)), display: s.subscriptionName, id: s.id }));
   const provById = new Map(live.providers.map((p) => [p.id, provNames.get(p)]));
   const pkgById = new Map(live.packages.map((p) => [p.id, pkgNames.get(p)]));
   const attach = (list: readonly { providerId: string; isDefault: boolean }[]) =>
     list.map((a) => ({ ...(provById.has(a.providerId) ? { providerRef: provById.get(a.providerId) } : { providerId: a.providerId }), default: a.isDefault }));
-  const docs: ExportedDocument[] = [];
+  const out: ExportedObject[] = [];
   for (const p of live.providers) {
     const name = provNames.get(p) ?? p.id;
-    docs.push(doc('ServiceProvider', name, {
-      providerName: p.providerName, active: p.active, providerType: p.providerType,
-      properties: { url: p.properties.url ?? '', secret: envRef(name, 'secret') },
-      userMetadata: userMetadata(p.metadata), ...target,
-    }));
+    const properties = { url: p.properties.url ?? '', secret: envRef(name, 'secret') };
+    out.push(streamwiseObject('ServiceProvider', name, p, { providerName: p.providerName, active: p.active, providerType: p.providerType, properties, ...target }));
   }
   for (const p of live.packages) {
-    docs.push(doc('ServicePackage', pkgNames.get(p) ?? p.id, { packageName: p.packageName, providers: attach(p.providers), userMetadata: userMetadata(p.metadata), ...target }));
+    out.push(streamwiseObject('ServicePackage', pkgNames.get(p) ?? p.id, p, { packageName: p.packageName, providers: attach(p.providers), ...target }));
   }
   for (const s of live.subscriptions) {
     const pkg = pkgById.has(s.packageId) ? { packageRef: pkgById.get(s.packageId) } : { packageId: s.packageId };
-    docs.push(doc('Subscription', subNames.get(s) ?? s.id, { subscriptionName: s.subscriptionName, ...pkg, providers: attach(s.providers), userMetadata: userMetadata(s.metadata), ...target }));
+    out.push(streamwiseObject('Subscription', subNames.get(s) ?? s.id, s, { subscriptionName: s.subscriptionName, ...pkg, providers: attach(s.providers), ...target }));
   }
-  return docs;
+  return out;
 }
 
-function opt(m: string | undefined): { marker?: string } {
-  return m === undefined ? {} : { marker: m };
+/** Declarations for every object of a streamwise target; secrets become `valueFrom.env` placeholders. */
+export function exportStreamwise(live: LiveStreamwise, targetRef?: string): ExportedDocument[] {
+  return exportStreamwiseObjects(live, targetRef).map((o) => o.document);
 }
 
 function storage(s: RemoteStorage<Sensitive>, name: string): Record<string, unknown> {
@@ -99,19 +135,72 @@ function projectSpec(p: LiveProject, name: string): Record<string, unknown> {
   };
 }
 
-/** Declarations for a bluzone target: its ProjectDefaults (when set) and every project. */
-export function exportBluzone(live: LiveBluzone, targetRef?: string): ExportedDocument[] {
+/**
+ * Why a project cannot be declared as it is, if so: a declaration either follows the reseller's
+ * default or sets its own remote storage and consumer, while the platform also allows none.
+ */
+export function unexportableReason(p: LiveProject): string | undefined {
+  const none = [
+    ...(!p.useDefaultRemoteStorage && p.remoteStorage === undefined ? ['remoteStorage'] : []),
+    ...(!p.useDefaultRemoteConsumer && p.remoteConsumer === undefined ? ['remoteConsumer'] : []),
+  ];
+  return none.length === 0 ? undefined : `it has no ${none.join(' and no ')}, which a declaration cannot express: it is left out`;
+}
+
+/** A bluzone target's ProjectDefaults (when set) and every project that can be declared, with their declarations. */
+export function exportBluzoneObjects(live: LiveBluzone, targetRef?: string): ExportedObject[] {
   const target = targetRef !== undefined ? { targetRef } : {};
-  const docs: ExportedDocument[] = [];
-  const { defaultRemoteStorage: ds, defaultRemoteConsumer: dc } = live.reseller;
+  const out: ExportedObject[] = [];
+  const { serviceProviderId, defaultRemoteStorage: ds, defaultRemoteConsumer: dc } = live.reseller;
   if (ds !== undefined || dc !== undefined) {
     const name = 'project-defaults';
-    docs.push(doc('ProjectDefaults', name, { ...(ds ? { remoteStorage: storage(ds, name) } : {}), ...(dc ? { remoteConsumer: consumer(dc, name) } : {}), ...target }));
+    const spec = { ...(ds ? { remoteStorage: storage(ds, name) } : {}), ...(dc ? { remoteConsumer: consumer(dc, name) } : {}), ...target };
+    out.push({ kind: 'ProjectDefaults', name, externalId: serviceProviderId, metadataKeys: [], document: doc('ProjectDefaults', name, spec) });
   }
-  const names = uniqueNames(live.projects, (p) => ({ display: p.projectName, id: p.projectId }));
-  for (const p of live.projects) {
+  const projects = live.projects.filter((p) => unexportableReason(p) === undefined);
+  const names = uniqueNames(projects, (p) => ({ display: p.projectName, id: p.projectId }));
+  for (const p of projects) {
     const name = names.get(p) ?? p.projectId;
-    docs.push(doc('Project', name, { ...projectSpec(p, name), ...target }));
+    out.push({ kind: 'Project', name, externalId: p.projectId, metadataKeys: [], document: doc('Project', name, { ...projectSpec(p, name), ...target }) });
   }
-  return docs;
+  return out;
+}
+
+/** Declarations for a bluzone target: its ProjectDefaults (when set) and every project. */
+export function exportBluzone(live: LiveBluzone, targetRef?: string): ExportedDocument[] {
+  return exportBluzoneObjects(live, targetRef).map((o) => o.document);
+}
+
+/** What adopting exported objects records, and what it leaves alone (with the reason). */
+export interface Adoption {
+  readonly entries: readonly LedgerEntry[];
+  /** Keys the ledger already maps to the same object: their entries are kept as they are. */
+  readonly managed: readonly string[];
+  readonly skipped: readonly { readonly key: string; readonly reason: string }[];
+}
+
+/**
+ * The ledger entries that make `ledger`'s configuration manage the exported objects of `target`
+ * (the name the plan will use for it). The spec hash is left empty: what was applied is unknown,
+ * so the first apply re-sends write-only secrets and writes the ownership markers. An object
+ * another configuration owns, or a key the ledger already maps to another object, is skipped.
+ */
+export function adoptionEntries(objects: readonly ExportedObject[], target: string, ledger: LedgerState): Adoption {
+  const entries: LedgerEntry[] = [];
+  const managed: string[] = [];
+  const skipped: { key: string; reason: string }[] = [];
+  for (const o of objects) {
+    const key = keyOf(o.kind, o.name);
+    const known = ledger.entries[key]?.state === 'applied' ? ledger.entries[key] : undefined;
+    if (o.owner !== undefined && o.owner !== ledger.owner) {
+      skipped.push({ key, reason: `id ${o.externalId} is owned by configuration "${o.owner}": pass --owner ${o.owner} to manage it as that configuration` });
+    } else if (known !== undefined && known.target === target && known.externalId === o.externalId) {
+      managed.push(key);
+    } else if (known !== undefined) {
+      skipped.push({ key, reason: `the ledger already maps ${key} to id ${known.externalId} on target "${known.target}"` });
+    } else {
+      entries.push({ key, kind: o.kind, name: o.name, target, externalId: o.externalId, hash: '', managedMetadataKeys: o.metadataKeys, state: 'applied' });
+    }
+  }
+  return { entries, managed, skipped };
 }

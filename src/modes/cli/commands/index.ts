@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { applyCommand } from './apply.js';
 import { crdsCommand } from './crds.js';
+import { exportCommand } from './export.js';
 import { operatorCommand } from './operator.js';
 import { planCommand } from './plan.js';
 import { runCommand } from './run.js';
@@ -15,4 +16,4 @@ import { watchCommand } from './watch.js';
 /** Registers one command; its action reports the process exit code through `setExit`. */
 export type CommandDefinition = (program: Command, setExit: (code: number) => void) => void;
 
-export const commands: readonly CommandDefinition[] = [validateCommand, planCommand, applyCommand, sandboxCommand, watchCommand, runCommand, operatorCommand, crdsCommand];
+export const commands: readonly CommandDefinition[] = [validateCommand, planCommand, applyCommand, sandboxCommand, watchCommand, runCommand, operatorCommand, crdsCommand, exportCommand];
