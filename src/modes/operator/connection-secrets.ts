@@ -14,7 +14,7 @@ import { declaredTargets } from '../../engine/targets.js';
 import { registerSecret, type Logger } from '../../log.js';
 import type { DesiredSet, ObjectEntry } from './desired-set.js';
 import type { ClusterCache } from './informers.js';
-import { API_VERSION_OF, objectName } from './kinds.js';
+import { API_VERSION_OF, objectName, type SecretObject } from './kinds.js';
 import { apiCode, apiError } from './kube-writes.js';
 
 export interface ConnectionSecrets {
@@ -72,41 +72,41 @@ function body(w: Wanted, apiKey: string): V1Secret {
   };
 }
 
+/** Reads each target's projects at most once per sync. */
+function projectReader(o: ConnectionSecretsOptions, set: DesiredSet, signal: AbortSignal): (target: string) => Promise<LiveTarget> {
+  const targets = new Map(declaredTargets(set.resources).map((t) => [t.name, t]));
+  const live = new Map<string, Promise<LiveTarget>>();
+  return (name) => {
+    const target = targets.get(name);
+    if (target === undefined) return Promise.reject(new Error(`target ${name} is not declared`));
+    if (!live.has(name)) {
+      const driver = o.connect(target);
+      live.set(name, driver.observe(signal).finally(() => void driver.close()));
+    }
+    return live.get(name) as Promise<LiveTarget>;
+  };
+}
+
+async function writeSecret(core: CoreV1Api, w: Wanted, apiKey: string): Promise<void> {
+  const secret = body(w, apiKey);
+  try {
+    await core.createNamespacedSecret({ namespace: w.entry.ref.namespace, body: secret });
+  } catch (e) {
+    if (apiCode(e) !== 409) throw e;
+    await core.patchNamespacedSecret({ namespace: w.entry.ref.namespace, name: w.secretName, body: secret }, MERGE);
+  }
+}
+
 /** Creates the writer of connection Secrets. */
 export function createConnectionSecrets(o: ConnectionSecretsOptions): ConnectionSecrets {
   const core = o.kubeConfig.makeApiClient(CoreV1Api);
-  const upToDate = (w: Wanted): boolean => {
-    const s = o.cache.secret(w.entry.ref.namespace, w.secretName);
-    return s?.metadata?.annotations?.[PROJECT_ID_ANNOTATION] === w.owned.externalId && s.data?.[w.key] !== undefined;
-  };
-  const foreign = (w: Wanted): boolean => {
-    const s = o.cache.secret(w.entry.ref.namespace, w.secretName);
-    return s !== undefined && s.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'syncwise';
-  };
-  const write = async (w: Wanted, apiKey: string): Promise<void> => {
-    const secret = body(w, apiKey);
-    try {
-      await core.createNamespacedSecret({ namespace: w.entry.ref.namespace, body: secret });
-    } catch (e) {
-      if (apiCode(e) !== 409) throw e;
-      await core.patchNamespacedSecret({ namespace: w.entry.ref.namespace, name: w.secretName, body: secret }, MERGE);
-    }
-  };
+  const cached = (w: Wanted): SecretObject | undefined => o.cache.secret(w.entry.ref.namespace, w.secretName);
+  const upToDate = (w: Wanted): boolean => cached(w)?.metadata?.annotations?.[PROJECT_ID_ANNOTATION] === w.owned.externalId && cached(w)?.data?.[w.key] !== undefined;
+  const foreign = (w: Wanted): boolean => cached(w) !== undefined && cached(w)?.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'syncwise';
   return {
     sync: async (set, ledger, signal) => {
       const todo = wanted(set, ledger).filter((w) => !upToDate(w));
-      if (todo.length === 0) return true;
-      const targets = new Map(declaredTargets(set.resources).map((t) => [t.name, t]));
-      const live = new Map<string, Promise<LiveTarget>>();
-      const observe = (name: string): Promise<LiveTarget> => {
-        const target = targets.get(name);
-        if (target === undefined) return Promise.reject(new Error(`target ${name} is not declared`));
-        if (!live.has(name)) {
-          const driver = o.connect(target);
-          live.set(name, driver.observe(signal).finally(() => void driver.close()));
-        }
-        return live.get(name) as Promise<LiveTarget>;
-      };
+      const observe = projectReader(o, set, signal);
       let ok = true;
       for (const w of todo) {
         const fields = { object: objectName(w.entry.ref), secretName: w.secretName };
@@ -116,11 +116,10 @@ export function createConnectionSecrets(o: ConnectionSecretsOptions): Connection
         }
         try {
           const t = await observe(w.owned.target);
-          const project = t.api === 'bluzone' ? t.projects.find((p) => p.projectId === w.owned.externalId) : undefined;
-          const apiKey = project?.projectApiKey?.reveal();
+          const apiKey = (t.api === 'bluzone' ? t.projects.find((p) => p.projectId === w.owned.externalId) : undefined)?.projectApiKey?.reveal();
           if (apiKey === undefined) throw new Error('the platform did not return the projectApiKey');
           registerSecret(apiKey);
-          await write(w, apiKey);
+          await writeSecret(core, w, apiKey);
           o.logger.info(fields, 'connection Secret written');
         } catch (e) {
           ok = false;

@@ -36,49 +36,59 @@ interface Remembered {
   count: number;
 }
 
+interface RecorderState {
+  readonly api: CoreV1Api;
+  readonly options: EventRecorderOptions;
+  readonly seen: Map<string, Remembered>;
+}
+
+async function createEvent(s: RecorderState, ref: ObjectRef, event: EventValue & { at: Date }): Promise<string> {
+  const name = `${ref.name}.${randomBytes(8).toString('hex')}`;
+  const source = { component: s.options.component ?? 'syncwise-operator', ...(s.options.host ? { host: s.options.host } : {}) };
+  await s.api.createNamespacedEvent({
+    namespace: ref.namespace,
+    body: {
+      metadata: { name, namespace: ref.namespace },
+      involvedObject: { apiVersion: API_VERSION_OF, kind: ref.kind, name: ref.name, namespace: ref.namespace, uid: ref.uid, resourceVersion: ref.resourceVersion },
+      type: event.type, reason: event.reason, message: event.message, source, count: 1, firstTimestamp: event.at, lastTimestamp: event.at,
+    },
+  });
+  return name;
+}
+
+function remember(s: RecorderState, key: string, value: Remembered): void {
+  s.seen.delete(key);
+  s.seen.set(key, value);
+  if (s.seen.size > MAX_REMEMBERED) s.seen.delete(s.seen.keys().next().value as string);
+}
+
+/** Bumps the count of a known Event; false when it expired meanwhile. */
+async function bump(s: RecorderState, ref: ObjectRef, known: Remembered, at: Date): Promise<boolean> {
+  try {
+    await s.api.patchNamespacedEvent({ namespace: ref.namespace, name: known.name, body: { count: known.count + 1, lastTimestamp: at.toISOString() } }, MERGE);
+    return true;
+  } catch (e) {
+    if (apiCode(e) === 404) return false;
+    throw e;
+  }
+}
+
 /** Creates a recorder that aggregates repeated Events in place of creating new ones. */
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
-  const api = options.kubeConfig.makeApiClient(CoreV1Api);
-  const now = options.now ?? Date.now;
-  const seen = new Map<string, Remembered>();
-  const source = { component: options.component ?? 'syncwise-operator', ...(options.host ? { host: options.host } : {}) };
-
-  const create = async (ref: ObjectRef, event: EventValue, message: string, at: Date): Promise<string> => {
-    const name = `${ref.name}.${randomBytes(8).toString('hex')}`;
-    await api.createNamespacedEvent({
-      namespace: ref.namespace,
-      body: {
-        metadata: { name, namespace: ref.namespace },
-        involvedObject: { apiVersion: API_VERSION_OF, kind: ref.kind, name: ref.name, namespace: ref.namespace, uid: ref.uid, resourceVersion: ref.resourceVersion },
-        type: event.type, reason: event.reason, message, source, count: 1, firstTimestamp: at, lastTimestamp: at,
-      },
-    });
-    return name;
-  };
-  const remember = (key: string, value: Remembered): void => {
-    seen.delete(key);
-    seen.set(key, value);
-    if (seen.size > MAX_REMEMBERED) seen.delete(seen.keys().next().value as string);
-  };
-
+  const s: RecorderState = { api: options.kubeConfig.makeApiClient(CoreV1Api), options, seen: new Map() };
   return {
     record: async (ref, event) => {
       const message = safeMessage(event.message);
       const key = [ref.uid, event.type, event.reason, message].join('\u0000');
-      const at = new Date(now());
+      const at = new Date((options.now ?? Date.now)());
       try {
-        const known = seen.get(key);
-        if (known !== undefined) {
-          try {
-            await api.patchNamespacedEvent({ namespace: ref.namespace, name: known.name, body: { count: known.count + 1, lastTimestamp: at.toISOString() } }, MERGE);
-            remember(key, { name: known.name, count: known.count + 1 });
-            return known.name;
-          } catch (e) {
-            if (apiCode(e) !== 404) throw e; // expired meanwhile: create a new one below
-          }
+        const known = s.seen.get(key);
+        if (known !== undefined && (await bump(s, ref, known, at))) {
+          remember(s, key, { name: known.name, count: known.count + 1 });
+          return known.name;
         }
-        const name = await create(ref, event, message, at);
-        remember(key, { name, count: 1 });
+        const name = await createEvent(s, ref, { ...event, message, at });
+        remember(s, key, { name, count: 1 });
         return name;
       } catch (e) {
         options.onError?.(e, ref);

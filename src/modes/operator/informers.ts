@@ -73,60 +73,67 @@ function describe(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? `code ${String((e as { code: unknown }).code)}` : String(e);
 }
 
+interface CacheState {
+  readonly options: ClusterCacheOptions;
+  readonly backoff: BackoffOptions;
+  readonly watched: readonly Watched[];
+  stopping: boolean;
+}
+
+/** Starts (or restarts) one informer; it counts as synced once a start ends without an error. */
+async function run(w: Watched): Promise<void> {
+  let failed = false;
+  const onError = (): void => { failed = true; };
+  w.informer.on('error', onError);
+  await w.informer.start();
+  w.informer.off('error', onError);
+  if (!failed) {
+    w.synced = true;
+    w.failures = 0;
+  }
+}
+
+/** Schedules a restart of a stopped informer after a growing delay. */
+function restart(s: CacheState, w: Watched, error: unknown): void {
+  if (s.stopping || w.timer !== undefined) return;
+  w.failures += 1;
+  const delayMs = backoffDelay(w.failures, s.backoff);
+  s.options.logger.warn({ source: w.source, error: describe(error), retryInMs: delayMs }, 'watch stopped; restarting');
+  w.timer = setTimeout(() => {
+    w.timer = undefined;
+    if (s.stopping) return;
+    w.restarts += 1;
+    s.options.onRestart?.(w.source);
+    void run(w);
+  }, delayMs);
+}
+
+function watch(options: ClusterCacheOptions, source: Source): Watched {
+  const informer = makeInformer(options.kubeConfig, pathOf(source, options.namespace), listerOf(options.kubeConfig, source, options.namespace));
+  return { source, informer, synced: false, failures: 0, restarts: 0, timer: undefined };
+}
+
 /** Creates the informers; nothing is requested before `start()`. */
 export function createClusterCache(options: ClusterCacheOptions): ClusterCache {
-  const { kubeConfig: kc, namespace, logger } = options;
-  const backoff: BackoffOptions = options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 };
-  let stopping = false;
-  const watched: Watched[] = [...KINDS, 'Secret' as const].map((source) => ({
-    source,
-    informer: makeInformer(kc, pathOf(source, namespace), listerOf(kc, source, namespace)),
-    synced: false, failures: 0, restarts: 0, timer: undefined,
-  }));
-
-  const run = async (w: Watched): Promise<void> => {
-    let failed = false;
-    const onError = (): void => { failed = true; };
-    w.informer.on('error', onError);
-    await w.informer.start();
-    w.informer.off('error', onError);
-    if (!failed) {
-      w.synced = true;
-      w.failures = 0;
-    }
-  };
-  const restart = (w: Watched, error: unknown): void => {
-    if (stopping || w.timer !== undefined) return;
-    w.failures += 1;
-    const delayMs = backoffDelay(w.failures, backoff);
-    logger.warn({ source: w.source, error: describe(error), retryInMs: delayMs }, 'watch stopped; restarting');
-    w.timer = setTimeout(() => {
-      w.timer = undefined;
-      if (stopping) return;
-      w.restarts += 1;
-      options.onRestart?.(w.source);
-      void run(w);
-    }, delayMs);
-  };
-  for (const w of watched) {
+  const s: CacheState = { options, backoff: options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 }, watched: [...KINDS, 'Secret' as const].map((source) => watch(options, source)), stopping: false };
+  for (const w of s.watched) {
     for (const type of ['add', 'update', 'delete'] as const) w.informer.on(type, (object) => options.onEvent({ source: w.source, type, object }));
-    w.informer.on('error', (e: unknown) => restart(w, e));
+    w.informer.on('error', (e: unknown) => restart(s, w, e));
   }
-  const find = (source: Source): Watched => watched.find((w) => w.source === source) as Watched;
-
+  const find = (source: Source): Watched => s.watched.find((w) => w.source === source) as Watched;
   return {
     start: async () => {
-      await Promise.all(watched.map((w) => run(w)));
-      while (!stopping && watched.some((w) => !w.synced)) await new Promise((r) => setTimeout(r, 50));
+      await Promise.all(s.watched.map((w) => run(w)));
+      while (!s.stopping && s.watched.some((w) => !w.synced)) await new Promise((r) => setTimeout(r, 50));
     },
-    isSynced: () => watched.every((w) => w.synced),
+    isSynced: () => s.watched.every((w) => w.synced),
     customResources: (kind) => find(kind).informer.list() as readonly CustomResource[],
     secret: (ns, name) => find('Secret').informer.get(name, ns) as SecretObject | undefined,
-    restarts: () => Object.fromEntries(watched.map((w) => [w.source, w.restarts])),
+    restarts: () => Object.fromEntries(s.watched.map((w) => [w.source, w.restarts])),
     stop: async () => {
-      stopping = true;
-      for (const w of watched) clearTimeout(w.timer);
-      await Promise.all(watched.map((w) => w.informer.stop()));
+      s.stopping = true;
+      for (const w of s.watched) clearTimeout(w.timer);
+      await Promise.all(s.watched.map((w) => w.informer.stop()));
     },
   };
 }

@@ -12,14 +12,15 @@ import type { Logger } from '../../log.js';
 import { createDriver, type DriverOptions } from '../../platform/driver.js';
 import { serveHealth, type HealthServer } from '../health-server.js';
 import type { RunContext } from '../reconcile-run.js';
-import { createRunner, type BackoffOptions, type Runner } from '../runner.js';
+import type { BackoffOptions, RunVerdict, Runner } from '../runner.js';
 import type { ConnectionSecrets } from './connection-secrets.js';
 import { createController } from './controller.js';
-import { createEventRecorder } from './events.js';
+import { createEventRecorder, type EventRecorder } from './events.js';
 import { createClusterCache, type CacheEvent, type ClusterCache } from './informers.js';
 import { createObjectWriter } from './kube-writes.js';
 import { KINDS } from './kinds.js';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.js';
+import { createTerms, type Terms } from './terms.js';
 import { createTriggerFilter, referencedSecrets } from './triggers.js';
 
 /** What the operator needs of a leader elector (see leader.ts). */
@@ -83,10 +84,6 @@ export interface Operator {
 /** Deletes are explicit in Kubernetes (a custom resource removed through its finalizer), so the budget guards do not apply. */
 const OPERATOR_PLAN: PlanOptions = { prune: true, force: true, allowReplace: false };
 
-interface Term {
-  readonly runner: Runner;
-  readonly resync: NodeJS.Timeout | undefined;
-}
 
 function runContext(o: OperatorOptions, metrics: OperatorMetrics): RunContext {
   return {
@@ -97,100 +94,79 @@ function runContext(o: OperatorOptions, metrics: OperatorMetrics): RunContext {
   };
 }
 
-/** Starts the operator: health server, informers (resolves once synced), then leadership. */
-export async function startOperator(o: OperatorOptions): Promise<Operator> {
-  const { logger } = o;
-  const metrics = o.metrics ?? createOperatorMetrics();
-  let term: Term | undefined;
-  let reason = 'start';
-  let closing = false;
-  const trigger = (why: string): void => {
-    if (term === undefined) return;
-    reason = why;
-    term.runner.trigger();
-  };
-  const cache: ClusterCache = createClusterCache({
+function recorder(o: OperatorOptions): EventRecorder {
+  return createEventRecorder({
     kubeConfig: o.kubeConfig,
+    ...(o.identity ? { host: o.identity } : {}),
+    onError: (e, ref) => o.logger.warn({ object: `${ref.namespace}/${ref.name}`, error: e instanceof Error ? e.message : String(e) }, 'could not record an Event'),
+  });
+}
+
+function watchCluster(o: OperatorOptions, metrics: OperatorMetrics, trigger: (reason: string) => void): ClusterCache {
+  let filter: ((e: CacheEvent) => boolean) | undefined;
+  const cache = createClusterCache({
+    kubeConfig: o.kubeConfig, logger: o.logger,
     ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
-    logger,
-    onEvent: (e: CacheEvent) => {
-      if (filter(e)) trigger('change');
-    },
     ...(o.watchBackoff ? { restartBackoff: o.watchBackoff } : {}),
+    onEvent: (e) => {
+      if (filter?.(e) === true) trigger('change');
+    },
     onRestart: (source) => metrics.watchRestarts.inc({ source }),
   });
-  const filter = createTriggerFilter(() => referencedSecrets(KINDS.flatMap((k) => cache.customResources(k))));
+  filter = createTriggerFilter(() => referencedSecrets(KINDS.flatMap((k) => cache.customResources(k))));
+  return cache;
+}
+
+function electOrLead(o: OperatorOptions, terms: Terms, isClosing: () => boolean): Leadership | undefined {
+  const elector = o.elect?.({
+    onStartedLeading: terms.lead,
+    onStoppedLeading: () => {
+      if (isClosing()) o.logger.info('stopped leading');
+      else o.logger.warn('lost the leader Lease: standing by');
+      void terms.standDown();
+    },
+  });
+  if (elector === undefined) terms.lead();
+  else {
+    o.logger.info('standing by until elected');
+    elector.start();
+  }
+  return elector;
+}
+
+/** Starts the operator: health server, informers (resolves once synced), then leadership. */
+export async function startOperator(o: OperatorOptions): Promise<Operator> {
+  const metrics = o.metrics ?? createOperatorMetrics();
+  let run: ((signal: AbortSignal, reason: string) => Promise<RunVerdict>) | undefined;
+  const terms = createTerms({
+    logger: o.logger, metrics, run: (signal, reason) => (run as NonNullable<typeof run>)(signal, reason),
+    debounceMs: o.debounceMs ?? 500, maxWaitMs: o.maxWaitMs ?? 5000, resyncMs: o.resyncMs ?? 600_000, graceMs: o.graceMs ?? 8000,
+    ...(o.backoff ? { backoff: o.backoff } : {}),
+  });
+  const cache = watchCluster(o, metrics, terms.trigger);
   const context = runContext(o, metrics);
-  const controller = createController({
-    cache,
-    context,
-    writer: createObjectWriter(o.kubeConfig),
-    events: createEventRecorder({ kubeConfig: o.kubeConfig, ...(o.identity ? { host: o.identity } : {}), onError: (e, ref) => logger.warn({ object: `${ref.namespace}/${ref.name}`, error: e instanceof Error ? e.message : String(e) }, 'could not record an Event') }),
+  run = createController({
+    cache, context, writer: createObjectWriter(o.kubeConfig), events: recorder(o),
     ...(o.connectionSecrets ? { connectionSecrets: o.connectionSecrets(cache, context.deps.connect) } : {}),
   });
   const health = o.metricsPort === undefined ? undefined
     : await serveHealth({ port: o.metricsPort, ...(o.metricsHost ? { host: o.metricsHost } : {}), registry: metrics.reconcile.registry, isReady: () => cache.isSynced() });
-  if (health) logger.info({ url: health.url }, 'serving /healthz, /readyz and /metrics');
+  if (health) o.logger.info({ url: health.url }, 'serving /healthz, /readyz and /metrics');
   await cache.start();
-  logger.info({ namespace: o.namespace ?? '(all)' }, 'caches synced');
-
-  const lead = (): void => {
-    if (term !== undefined) return;
-    metrics.leader.set(1);
-    const runner = createRunner((signal) => controller(signal, reason), {
-      debounceMs: o.debounceMs ?? 500,
-      maxWaitMs: o.maxWaitMs ?? 5000,
-      ...(o.backoff ? { backoff: o.backoff } : {}),
-      onError: (e) => logger.error({ error: e instanceof Error ? e.message : String(e) }, 'run failed unexpectedly'),
-      onBackoff: (failures, delayMs) => logger.info({ failures, retryInMs: delayMs }, 'retrying later'),
-    });
-    const resyncMs = o.resyncMs ?? 600_000;
-    term = { runner, resync: resyncMs > 0 ? setInterval(() => trigger('resync'), resyncMs) : undefined };
-    logger.info('leading: reconciling');
-    reason = 'start';
-    runner.runNow();
-  };
-  const standDown = async (): Promise<void> => {
-    const t = term;
-    term = undefined;
-    metrics.leader.set(0);
-    if (t === undefined) return;
-    clearInterval(t.resync);
-    await t.runner.stop({ graceMs: o.graceMs ?? 8000 });
-  };
-  const elector = o.elect?.({
-    onStartedLeading: lead,
-    onStoppedLeading: () => {
-      if (closing) logger.info('stopped leading');
-      else logger.warn('lost the leader Lease: standing by');
-      void standDown();
-    },
+  o.logger.info({ namespace: o.namespace ?? '(all)' }, 'caches synced');
+  let closing = false;
+  const elector = electOrLead(o, terms, () => closing);
+  const runner = terms.runner(async () => {
+    closing = true;
+    await elector?.stop();
   });
-  if (elector) {
-    logger.info('standing by until elected');
-    elector.start();
-  } else lead();
-
-  const runner: Runner = {
-    trigger: () => trigger('change'),
-    runNow: () => term?.runner.runNow() ?? false,
-    isRunning: () => term?.runner.isRunning() ?? false,
-    failures: () => term?.runner.failures() ?? 0,
-    idle: () => term?.runner.idle() ?? Promise.resolve(),
-    stop: async () => {
-      closing = true;
-      await standDown();
-      await elector?.stop();
-    },
-  };
   const stopTriggers = async (): Promise<void> => {
-    if (term) clearInterval(term.resync);
+    closing = true;
     await cache.stop();
   };
   return {
-    cache, metrics, runner, stopTriggers,
-    ...(health ? { health } : {}),
-    isLeading: () => term !== undefined,
+    cache, metrics, runner, stopTriggers, ...(health ? { health } : {}),
+    isLeading: terms.isLeading,
     isReady: () => cache.isSynced(),
     close: async () => {
       await stopTriggers();
