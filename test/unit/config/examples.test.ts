@@ -48,8 +48,8 @@ describe('examples', () => {
     const [workflow] = yamlDocuments(file) as { env: { CONFIG: string }; jobs: Record<string, { steps: { run?: string }[] }> }[];
     const runs = (job: string): string => (workflow?.jobs[job]?.steps ?? []).map((s) => s.run ?? '').join('\n');
     expect(existsSync(workflow?.env.CONFIG ?? '')).toBe(true);
-    expect(runs('plan')).toMatch(/syncwise validate -f "\$CONFIG"[\s\S]*syncwise plan -f "\$CONFIG" --output markdown --detailed-exitcode/);
-    expect(runs('apply')).toMatch(/syncwise apply -f "\$CONFIG" --yes/);
+    expect(runs('plan')).toMatch(/syncwise validate -f "\$CONFIG"[\s\S]*syncwise plan -f "\$CONFIG" --owner "\$SYNCWISE_OWNER" --output markdown --detailed-exitcode/);
+    expect(runs('apply')).toMatch(/syncwise apply -f "\$CONFIG" --owner "\$SYNCWISE_OWNER" --yes/);
     checked.add(file);
   });
 
