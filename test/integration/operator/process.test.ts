@@ -55,7 +55,9 @@ describe('syncwise operator as a process', () => {
     leader.child.kill('SIGTERM');
     const exit = await leader.exited;
     expect(exit.code).toBe(0);
-    await standby.waitFor(msg('leading: reconciling'), { timeoutMs: 10_000 });
+    expect(leader.lines.some(msg('released the lease'))).toBe(true);
+    const takeover = await standby.waitFor(msg('leading: reconciling'), { timeoutMs: 10_000 });
+    expect(takeover.at - exit.at, 'a released Lease is taken at once, not after it expires (3s)').toBeLessThan(2500);
     expect(await holder()).toBe(first === 'op-a' ? 'op-b' : 'op-a');
     await world.apply('ServiceProvider', 'bbb-2', providerSpec('bbb-2'));
     await readyProvider('bbb-2');
