@@ -14,13 +14,13 @@ import { emptyLedger, type LedgerState } from '../../core/ledger.js';
 import { keyOf, sensitive } from '../../core/model.js';
 import { toEngineError } from '../../engine/errors.js';
 import { newSalt } from '../../engine/hash.js';
-import { fileLedger, newOwnerId } from '../../engine/ledger/file.js';
+import { newOwnerId } from '../../engine/ledger/file.js';
 import type { ResolvedTarget } from '../../engine/ports.js';
 import { declaredTargets, embeddedTargets, type EmbeddedPlatform } from '../../engine/targets.js';
 import { createDriver } from '../../platform/driver.js';
 import { redactKnownSecrets } from '../../log.js';
 import { registerSecrets } from '../desired.js';
-import { startEmbeddedSandbox } from '../engine-deps.js';
+import { createEngineDeps, startEmbeddedSandbox, type LedgerLocation } from '../engine-deps.js';
 import { renderExport, writeExports, type TargetExport } from './export-render.js';
 
 /** Options of `syncwise export`. */
@@ -37,6 +37,8 @@ export interface ExportCommandOptions {
   readonly adopt: boolean;
   /** @default '.syncwise' */
   readonly stateDir: string;
+  /** Where the adopting ledger lives. @default { kind: 'file' } (in `stateDir`) */
+  readonly ledger?: LedgerLocation;
   /** Identity of the adopting configuration (a new ledger gets a random one when absent). */
   readonly owner?: string;
   /** @default false */
@@ -110,7 +112,8 @@ function clashes(exports: readonly TargetExport[]): string[] {
 
 /** Records the exported objects in the ledger of the state directory, under its lock. */
 async function adopt(opts: ExportCommandOptions, exports: readonly TargetExport[]): Promise<void> {
-  const store = fileLedger({ stateDir: opts.stateDir });
+  const store = createEngineDeps({ stateDir: opts.stateDir, ...(opts.ledger ? { ledger: opts.ledger } : {}) }).ledger;
+  const where = opts.ledger?.kind === 'kubernetes' ? `Secret ${opts.ledger.namespace}/${opts.ledger.name}` : join(opts.stateDir, 'ledger.json');
   const unlock = await store.lock();
   try {
     const loaded = await store.load();
@@ -124,7 +127,7 @@ async function adopt(opts: ExportCommandOptions, exports: readonly TargetExport[
       adopted += result.entries.length;
     }
     await store.save(ledger);
-    err(`Adopted ${adopted} object(s) into ${join(opts.stateDir, 'ledger.json')} as configuration "${ledger.owner}".`);
+    err(`Adopted ${adopted} object(s) into ${where} as configuration "${ledger.owner}".`);
   } finally {
     await unlock();
   }
