@@ -18,18 +18,14 @@ import { createController } from './controller.js';
 import { createEventRecorder, type EventRecorder } from './events.js';
 import { createClusterCache, type CacheEvent, type ClusterCache } from './informers.js';
 import { createObjectWriter } from './kube-writes.js';
+import type { LeaderElector } from './leader.js';
 import { KINDS } from './kinds.js';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.js';
 import { createTerms, type Terms } from './terms.js';
 import { createTriggerFilter, referencedSecrets } from './triggers.js';
 
-/** What the operator needs of a leader elector (see leader.ts). */
-export interface Leadership {
-  readonly isLeader: boolean;
-  start(): void;
-  /** Releases the lease if held. */
-  stop(): Promise<void>;
-}
+/** What the operator needs of a leader elector (leader.ts). */
+export type Leadership = Pick<LeaderElector, 'isLeader' | 'start' | 'stop'>;
 
 /** Creates the elector once the callbacks exist. */
 export type ElectorFactory = (callbacks: { onStartedLeading: () => void; onStoppedLeading: () => void }) => Leadership;
@@ -81,9 +77,11 @@ export interface Operator {
   close(): Promise<void>;
 }
 
-/** Deletes are explicit in Kubernetes (a custom resource removed through its finalizer), so the budget guards do not apply. */
+/**
+ * Prune sees only the keys of custom resources being deleted (see ledger-view.ts): each delete was
+ * asked for explicitly, through the finalizer, so the delete budget and empty-set guards do not apply.
+ */
 const OPERATOR_PLAN: PlanOptions = { prune: true, force: true, allowReplace: false };
-
 
 function runContext(o: OperatorOptions, metrics: OperatorMetrics): RunContext {
   return {
