@@ -65,4 +65,20 @@ describe('syncwise operator as a process', () => {
     expect(names).toEqual(['bbb-1', 'bbb-2']);
     for (const p of [a, b]) expect(JSON.stringify(p.lines) + p.stderr()).not.toContain(PROVIDER_SECRET);
   }, 60_000);
+
+  it('takes over from a leader that was killed once its Lease expires', async () => {
+    const kubeconfig = join(world.dir, 'kubeconfig');
+    await writeFile(kubeconfig, world.kube.kubeconfigYaml(NS));
+    const a = await startReplica('op-a', kubeconfig);
+    await a.waitFor(msg('leading: reconciling'), { timeoutMs: 15_000 });
+    const b = await startReplica('op-b', kubeconfig);
+    await b.waitFor(msg('standing by until elected'), { timeoutMs: 15_000 });
+    a.child.kill('SIGKILL');
+    const killed = await a.exited;
+    const takeover = await b.waitFor(msg('leading: reconciling'), { timeoutMs: 15_000 });
+    expect(takeover.at - killed.at, 'the Lease must expire first (3s)').toBeGreaterThanOrEqual(2000);
+    await world.apply('ServiceProvider', 'bbb-1', providerSpec('bbb-1'));
+    await readyProvider('bbb-1');
+    expect(await holder()).toBe('op-b');
+  }, 60_000);
 });
