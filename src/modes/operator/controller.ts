@@ -18,7 +18,7 @@ import type { ClusterCache } from './informers.js';
 import { apiCode, apiError, type ObjectWriter } from './kube-writes.js';
 import { hasFinalizer, KINDS, objectName } from './kinds.js';
 import { ledgerView } from './ledger-view.js';
-import { isSameStatus, kubeTime, statusOf } from './status.js';
+import { kubeTime, statusOf, writtenStatuses, type WrittenStatuses } from './status.js';
 import { isDeleteWaiting, verdictOf, type Verdict } from './verdict.js';
 
 export interface ControllerOptions {
@@ -78,7 +78,7 @@ async function runEngine(o: ControllerOptions, set: DesiredSet, reason: string, 
 }
 
 /** Writes what the verdict says about one object; false when a write failed. */
-async function report(o: ControllerOptions, entry: ObjectEntry, verdict: Verdict): Promise<boolean> {
+async function report(o: ControllerOptions, written: WrittenStatuses, entry: ObjectEntry, verdict: Verdict): Promise<boolean> {
   const log = o.context.logger;
   const fields = { object: objectName(entry.ref), kind: entry.ref.kind };
   if (verdict.event) await o.events.record(entry.ref, verdict.event);
@@ -88,8 +88,11 @@ async function report(o: ControllerOptions, entry: ObjectEntry, verdict: Verdict
       log.info(fields, 'finalizer removed');
       return true;
     }
-    const status = statusOf(verdict, entry.ref, entry.object.status, kubeTime((o.now ?? Date.now)()));
-    if (!isSameStatus(status, entry.object.status)) await o.writer.writeStatus(entry.ref, status, entry.object.status);
+    const now = (o.now ?? Date.now)();
+    const status = statusOf(verdict, entry.ref, entry.object.status, kubeTime(now));
+    if (!written.needsWrite(entry.ref.uid, status, entry.object.status, now)) return true;
+    await o.writer.writeStatus(entry.ref, status, entry.object.status);
+    written.wrote(entry.ref.uid, status, now);
     return true;
   } catch (e) {
     if (apiCode(e) === 404) return true; // deleted meanwhile: nothing left to report on
@@ -110,6 +113,7 @@ function logStandings(o: ControllerOptions, set: DesiredSet): void {
 /** Creates the run function of the operator's runner. */
 export function createController(o: ControllerOptions): (signal: AbortSignal, reason: string) => Promise<RunVerdict> {
   const ledger: LedgerStore = o.context.deps.ledger;
+  const statuses = writtenStatuses();
   return async (signal, reason) => {
     let before: LedgerState | undefined;
     try {
@@ -125,9 +129,9 @@ export function createController(o: ControllerOptions): (signal: AbortSignal, re
     const after = engine.outcome === undefined ? before : await ledger.load().catch(() => before);
     const view = { ...(engine.outcome ? { outcome: engine.outcome } : {}), ledger: after, entries: set.entries };
     const verdicts = set.entries.map((e) => verdictOf(view, e));
-    let written = true;
-    for (const [i, e] of set.entries.entries()) written = (await report(o, e, verdicts[i] as Verdict)) && written;
-    if (o.connectionSecrets) written = (await o.connectionSecrets.sync(set, after, signal)) && written;
-    return engine.verdict === 'backoff' || !written || isDeleteWaiting(verdicts) ? 'backoff' : 'done';
+    let ok = true;
+    for (const [i, e] of set.entries.entries()) ok = (await report(o, statuses, e, verdicts[i] as Verdict)) && ok;
+    if (o.connectionSecrets) ok = (await o.connectionSecrets.sync(set, after, signal)) && ok;
+    return engine.verdict === 'backoff' || !ok || isDeleteWaiting(verdicts) ? 'backoff' : 'done';
   };
 }

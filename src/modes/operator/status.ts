@@ -65,6 +65,37 @@ export function isSameStatus(next: ObjectStatus, existing: unknown): boolean {
   return canonical(next) === canonical(existing ?? {});
 }
 
+/** How long a written status is trusted over an informer cache that has not seen the write yet. */
+const WRITTEN_TRUST_MS = 30_000;
+
+/**
+ * Statuses this process wrote, so that a run reading a cache that lags behind its own write does
+ * not write the same status again. A write is trusted until the cache shows it, or for 30 s.
+ */
+export interface WrittenStatuses {
+  /** Whether `next` must be written for the object `uid` whose cached status is `cached`. */
+  needsWrite(uid: string, next: ObjectStatus, cached: unknown, now: number): boolean;
+  wrote(uid: string, status: ObjectStatus, now: number): void;
+}
+
+export function writtenStatuses(): WrittenStatuses {
+  const written = new Map<string, { readonly text: string; readonly at: number }>();
+  return {
+    needsWrite: (uid, next, cached, now) => {
+      if (isSameStatus(next, cached)) {
+        written.delete(uid);
+        return false;
+      }
+      const w = written.get(uid);
+      return w === undefined || w.text !== canonical(next) || now - w.at > WRITTEN_TRUST_MS;
+    },
+    wrote: (uid, status, now) => {
+      written.set(uid, { text: canonical(status), at: now });
+      if (written.size > 10_000) written.delete(written.keys().next().value as string);
+    },
+  };
+}
+
 /** RFC 3339 with seconds, as metav1.Time serialises. */
 export function kubeTime(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');

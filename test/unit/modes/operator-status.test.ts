@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ObjectRef } from '../../../src/modes/operator/kinds.js';
-import { isSameStatus, kubeTime, statusOf } from '../../../src/modes/operator/status.js';
+import { isSameStatus, kubeTime, statusOf, writtenStatuses } from '../../../src/modes/operator/status.js';
 import type { Verdict } from '../../../src/modes/operator/verdict.js';
 
 const ref: ObjectRef = { kind: 'ServiceProvider', namespace: 'team', name: 'bbb', uid: 'u1', generation: 3, resourceVersion: '9' };
@@ -31,5 +31,24 @@ describe('operator status', () => {
 
   it('formats times as metav1.Time does, in whole seconds', () => {
     expect(kubeTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678))).toBe('2026-01-02T03:04:05Z');
+  });
+});
+
+describe('statuses written by this process', () => {
+  const s = statusOf(applied, ref, undefined, '2026-01-01T00:00:00Z');
+
+  it('does not write again what it wrote while the cache still shows the old status, for a while', () => {
+    const w = writtenStatuses();
+    expect(w.needsWrite('u1', s, undefined, 0)).toBe(true);
+    w.wrote('u1', s, 0);
+    expect(w.needsWrite('u1', s, undefined, 1_000)).toBe(false);
+    expect(w.needsWrite('u1', s, undefined, 31_000)).toBe(true);
+  });
+
+  it('writes again once the cache has caught up and then shows another status', () => {
+    const w = writtenStatuses();
+    w.wrote('u1', s, 0);
+    expect(w.needsWrite('u1', s, JSON.parse(JSON.stringify(s)), 1_000)).toBe(false);
+    expect(w.needsWrite('u1', s, { conditions: [] }, 2_000)).toBe(true);
   });
 });
