@@ -96,6 +96,6 @@ describe('reconcile against the sandbox', () => {
         rmSync(stateDir, { recursive: true, force: true });
       }
     },
-    120_000,
+    Math.max(120_000, RUNS * 1_000),
   );
 });

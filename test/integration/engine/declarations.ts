@@ -164,6 +164,6 @@ export async function loadConfig(text: string): Promise<Resource<Sensitive>[]> {
   const checked = checkDeclarations(parsed.declared, { rejected: parsed.rejected });
   const resolved = await resolveSecrets(checked.declared, { env: {} });
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics, ...resolved.diagnostics];
-  if (diagnostics.length > 0) throw new Error(`generated configuration is invalid:\n${renderDiagnostics(diagnostics)}\n${text}`);
+  if (diagnostics.length > 0) throw new Error(`generated configuration is invalid:\n${renderDiagnostics(diagnostics)}`);
   return resolved.resources;
 }

@@ -12,7 +12,7 @@ import { consumerOf, PACKAGES, PROJECTS, PROVIDERS, storageOf } from './declarat
 
 const OPS = [
   'newProvider', 'foreignProvider', 'newPackage', 'newSubscription', 'patchProvider', 'patchPackage',
-  'deleteObject', 'newProject', 'deleteProject', 'resellerDefaults', 'foreignPackage',
+  'deleteObject', 'newProject', 'deleteProject', 'resellerDefaults', 'foreignPackage', 'patchSubscription',
 ] as const;
 
 /** One drift change: which one, and numbers that pick its objects and variants. */
@@ -84,6 +84,14 @@ function patchPackage(sb: TestSandbox, live: Live, g: PackageWire, b: number): P
   }
 }
 
+function patchSubscription(sb: TestSandbox, live: Live, s: SubscriptionWire, b: number): Promise<unknown> {
+  const path = `/subscriptions/${s.id}`;
+  const g = live.packages.find((p) => p.id === s.package_id);
+  const pool = live.providers.filter((p) => g?.providers.some((l) => l.provider_id === p.id));
+  if (b % 2 === 0) return sb.sw('PATCH', path, { subscription_name: `${s.subscription_name} (edited)`, metadata: { ...s.metadata, console_note: 'edited' } });
+  return sb.sw('PATCH', path, { providers: links(pool, b, b + 1) ?? s.providers });
+}
+
 function newSubscription(sb: TestSandbox, live: Live, gene: DriftGene): Promise<unknown> | undefined {
   const g = pick(live.packages, gene.a);
   const pool = live.providers.filter((p) => g?.providers.some((l) => l.provider_id === p.id));
@@ -132,6 +140,10 @@ function runOne(sb: TestSandbox, live: Live, gene: DriftGene): Promise<unknown> 
     case 'patchPackage': {
       const g = pick(live.packages, gene.a);
       return g && patchPackage(sb, live, g, gene.b);
+    }
+    case 'patchSubscription': {
+      const sub = pick(live.subscriptions, gene.a);
+      return sub && patchSubscription(sb, live, sub, gene.b);
     }
     case 'deleteObject': return deleteObject(sb, live, gene);
     case 'newProject': return newProject(sb, live, gene);
