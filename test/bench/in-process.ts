@@ -1,0 +1,125 @@
+/**
+ * Measurements that need no platform: the planner's CPU time at N and 2N objects (all creates,
+ * and no-op against the live state those creates would leave), and how long watch mode takes to
+ * plan a one-file change in an N-object repository (re-parse of that file, cross-file checks,
+ * secrets, hashes and the plan).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlanInput } from '../../src/core/change.js';
+import { emptyLedger } from '../../src/core/ledger.js';
+import type { Desired, Resource, Sensitive } from '../../src/core/model.js';
+import { plan } from '../../src/core/plan.js';
+import { hashSecrets, hashSpec } from '../../src/engine/hash.js';
+import { loadDesired } from '../../src/modes/desired.js';
+import { createFileCache } from '../../src/modes/file-cache.js';
+import { applyToLive } from '../unit/core/fake-apply.js';
+import { API_KEY_ENV, kindCounts, TOKEN_ENV, writeConfiguration } from './generate.js';
+import { median } from './child.js';
+
+const ENV = { [TOKEN_ENV]: 'bench-token', [API_KEY_ENV]: 'bench-api-key' };
+const SALT = 'bench-salt';
+
+function cpuMsOf(fn: () => void): number {
+  const before = process.cpuUsage();
+  fn();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/** The desired state as `reconcile()` hands it to the planner: spec and secret hashes added. */
+function hashed(resources: readonly Resource<Sensitive>[]): Desired[] {
+  return resources.filter((r) => r.kind !== 'Target').map((r) => ({ ...r, hash: hashSpec(SALT, r), secretHashes: hashSecrets(SALT, r) }) as Desired);
+}
+
+function createInput(desired: readonly Desired[]): PlanInput {
+  return {
+    desired,
+    live: {
+      streamwise: { api: 'streamwise', providers: [], packages: [], subscriptions: [] },
+      bluzone: { api: 'bluzone', reseller: { serviceProviderId: '1' }, projects: [] },
+    },
+    ledger: emptyLedger('bench', SALT),
+    options: { prune: false, force: false, allowReplace: false },
+  };
+}
+
+/** Plan inputs of an N-object configuration written to `dir`: nothing applied yet, and all applied. */
+async function inputsFor(dir: string, n: number): Promise<{ create: PlanInput; noop: PlanInput }> {
+  writeConfiguration(dir, kindCounts(n), 'http://127.0.0.1:9');
+  const loaded = await loadDesired({ paths: [dir], env: ENV });
+  if (loaded.resources.length === 0) throw new Error(`the generated configuration is invalid: ${loaded.diagnostics[0]?.summary ?? ''}`);
+  const create = createInput(hashed(loaded.resources));
+  return { create, noop: applyToLive(create, plan(create)) };
+}
+
+/** CPU of `plan()` for one size: the lowest of three runs after a warm-up. */
+export interface PlannerCost {
+  readonly objects: number;
+  readonly createCpuMs: number;
+  readonly noopCpuMs: number;
+  /** Changes other than no-op in the no-op plan (0 when the fake apply converged). */
+  readonly noopChanges: number;
+}
+
+function costOf(inputs: { create: PlanInput; noop: PlanInput }, objects: number): PlannerCost {
+  plan(inputs.create);
+  const createCpuMs = Math.min(...[0, 1, 2].map(() => cpuMsOf(() => plan(inputs.create))));
+  let noopChanges = 0;
+  const noopCpuMs = Math.min(...[0, 1, 2].map(() => cpuMsOf(() => {
+    noopChanges = plan(inputs.noop).changes.filter((c) => c.action !== 'noop').length;
+  })));
+  return { objects, createCpuMs, noopCpuMs, noopChanges };
+}
+
+/** The planner's CPU at `n` and `2n` objects. */
+export async function plannerLinearity(dir: string, n: number): Promise<{ small: PlannerCost; large: PlannerCost }> {
+  const small = costOf(await inputsFor(join(dir, 'n'), n), n);
+  const large = costOf(await inputsFor(join(dir, '2n'), 2 * n), 2 * n);
+  return { small, large };
+}
+
+/** One-file change in watch mode: what it cost and what it planned. */
+export interface WatchChange {
+  readonly objects: number;
+  /** Median over the edits of re-parse + checks + secrets + hashes + plan. */
+  readonly medianMs: number;
+  readonly maxMs: number;
+  /** The first full scan, for comparison. */
+  readonly fullScanMs: number;
+  readonly parsesPerChange: number;
+  /** Changes in the plan of the last edit (1: the edited provider). */
+  readonly changesPlanned: number;
+}
+
+/**
+ * Applies the first revision in memory, then edits one provider file at a time and plans each
+ * edit the way watch mode does: the file cache re-reads only the changed file.
+ */
+export async function watchOneFileChange(dir: string, n: number, edits = 5): Promise<WatchChange> {
+  const { noop } = await inputsFor(dir, n);
+  const cache = createFileCache({ paths: [dir], env: ENV });
+  const t0 = performance.now();
+  await cache.scan();
+  await cache.desired();
+  const fullScanMs = performance.now() - t0;
+  const times: number[] = [];
+  let changesPlanned = 0;
+  const parsesBefore = cache.stats().parses;
+  for (let k = 0; k < edits; k++) {
+    const file = join(dir, 'providers', `providers-${String(k).padStart(5, '0')}.yaml`);
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('providerName: ', 'providerName: Edited '));
+    const started = performance.now();
+    await cache.update([file]);
+    const snapshot = await cache.desired();
+    if (!snapshot.valid) throw new Error('an edited benchmark file is invalid');
+    const p = plan({ ...noop, desired: hashed(snapshot.resources) });
+    times.push(performance.now() - started);
+    changesPlanned = p.changes.filter((c) => c.action !== 'noop').length;
+    writeFileSync(file, original); // undone untimed, so every edit plans exactly one change
+    await cache.update([file]);
+  }
+  const parsesPerChange = (cache.stats().parses - parsesBefore) / (2 * edits);
+  return { objects: n, medianMs: median(times), maxMs: Math.max(...times), fullScanMs, parsesPerChange, changesPlanned };
+}
