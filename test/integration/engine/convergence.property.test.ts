@@ -22,7 +22,7 @@ import { applyDrift, arbDrift, foreignProviderIds } from './drift.js';
 
 /** Fixed so that every run checks the same cases; change it (or PROPERTY_SEED) to explore others. */
 const SEED = Number(process.env.PROPERTY_SEED ?? 4_242_017);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 50);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 80);
 const OWNER = 'cfg-property';
 const PLAIN: PlanOptions = { prune: false, force: false, allowReplace: false };
 

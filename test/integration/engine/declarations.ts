@@ -20,11 +20,11 @@ const variant = fc.nat(1);
 const rare = fc.nat(9).map((n) => n === 0);
 const often = fc.nat(4).map((n) => n > 0);
 
-const providerGene = fc.record({ on: often, active: often, name: variant, url: variant, secret: variant, meta: fc.nat(3), flipType: rare });
-const containerGene = fc.record({ on: often, mask: fc.integer({ min: 1, max: 15 }), def: fc.nat(3), name: variant, meta: fc.nat(3), pkg: fc.nat(2), byId: fc.nat(3) });
+const providerGene = fc.record({ on: often, active: often, name: variant, url: variant, secret: variant, meta: fc.nat(3), flipType: rare, orphan: rare });
+const containerGene = fc.record({ on: often, mask: fc.integer({ min: 1, max: 15 }), def: fc.nat(3), name: variant, meta: fc.nat(3), pkg: fc.nat(2), byId: fc.nat(3), orphan: rare });
 const projectGene = fc.record({
   on: often, rename: rare, email: variant, password: variant, debug: fc.boolean(), join: fc.boolean(),
-  storage: fc.nat(2), consumer: fc.nat(2), allow: fc.boolean(),
+  storage: fc.nat(2), consumer: fc.nat(2), allow: fc.boolean(), orphan: rare,
 });
 const mostlySet = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.integer({ min: 1, max: 2 }) });
 const defaultsGene = fc.record({ on: often, storage: mostlySet, consumer: mostlySet, propagate: fc.boolean() });
@@ -95,6 +95,7 @@ function attachments(pool: readonly DeclaredProvider[], mask: number, def: numbe
 
 const refs = (a: { list: readonly DeclaredProvider[]; def: string }) => a.list.map((p) => ({ ...(p.id ? { providerId: p.id } : { providerRef: p.name }), default: p.name === a.def }));
 const meta = (m: number) => (META[m] === undefined ? {} : { userMetadata: META[m] });
+const policy = (orphan: boolean) => (orphan ? { deletionPolicy: 'Orphan' } : {});
 
 function streamwiseDocs(g: ConfigGenes, unmanaged: readonly string[]): Doc[] {
   const docs: Doc[] = [];
@@ -105,7 +106,7 @@ function streamwiseDocs(g: ConfigGenes, unmanaged: readonly string[]): Doc[] {
     providers.push({ name, active: p.active });
     const type = (i < 2) !== p.flipType ? 'bbb' : 'scalelite';
     const properties = { url: `https://${name}-v${p.url}.example.com/`, secret: `secret-${name}-v${p.secret}` };
-    docs.push(doc('ServiceProvider', name, { providerName: `Provider ${name}${p.name ? ' renamed' : ''}`, active: p.active, providerType: type, properties, ...meta(p.meta) }));
+    docs.push(doc('ServiceProvider', name, { providerName: `Provider ${name}${p.name ? ' renamed' : ''}`, active: p.active, providerType: type, properties, ...meta(p.meta), ...policy(p.orphan) }));
   });
   const packages: { name: string; list: DeclaredProvider[]; def: string }[] = [];
   g.packages.forEach((p, i) => {
@@ -115,14 +116,14 @@ function streamwiseDocs(g: ConfigGenes, unmanaged: readonly string[]): Doc[] {
     const a = p.on ? attachments(pool, p.mask, p.def) : undefined;
     if (a === undefined) return;
     packages.push({ name, ...a });
-    docs.push(doc('ServicePackage', name, { packageName: `Package ${name}${p.name ? ' renamed' : ''}`, providers: refs(a), ...meta(p.meta) }));
+    docs.push(doc('ServicePackage', name, { packageName: `Package ${name}${p.name ? ' renamed' : ''}`, providers: refs(a), ...meta(p.meta), ...policy(p.orphan) }));
   });
   g.subscriptions.forEach((s, i) => {
     const name = SUBSCRIPTIONS[i] as string;
     const pkg = packages[s.pkg % Math.max(1, packages.length)];
     const a = s.on && pkg ? attachments(pkg.list, s.mask, s.def) : undefined;
     if (a === undefined || pkg === undefined) return;
-    docs.push(doc('Subscription', name, { subscriptionName: `Subscription ${name}${s.name ? ' renamed' : ''}`, packageRef: pkg.name, providers: refs(a), ...meta(s.meta) }));
+    docs.push(doc('Subscription', name, { subscriptionName: `Subscription ${name}${s.name ? ' renamed' : ''}`, packageRef: pkg.name, providers: refs(a), ...meta(s.meta), ...policy(s.orphan) }));
   });
   return docs;
 }
@@ -140,7 +141,7 @@ function bluzoneDocs(g: ConfigGenes): Doc[] {
       projectName: `Project ${name}${p.rename ? ' v2' : ''}`, defaultOwnerEmail: `owner-${p.email}@${name}.example.com`, defaultOwnerPassword: `password-${name}-${p.password}`,
       joinAccountsEnabled: p.join, debugEnabled: p.debug,
       remoteStorage: p.storage ? storageOf(p.storage) : { useDefault: true }, remoteConsumer: p.consumer ? consumerOf(p.consumer) : { useDefault: true },
-      replacePolicy: p.allow ? 'Allow' : 'Never',
+      replacePolicy: p.allow ? 'Allow' : 'Never', ...policy(p.orphan),
     }));
   });
   return docs;
