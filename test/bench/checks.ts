@@ -4,6 +4,7 @@
 import { expectedLists } from './raw-client.js';
 import type { KindCounts, Revision } from './generate.js';
 import type { PlannerCost, WatchChange } from './in-process.js';
+import type { OperatorMeasure } from './operator.js';
 import { summarize, type Check, type Phase } from './report.js';
 
 /** Everything the checks read. */
@@ -16,6 +17,7 @@ export interface Results {
   readonly helpMs: number;
   readonly planner?: { readonly small: PlannerCost; readonly large: PlannerCost };
   readonly watch?: WatchChange;
+  readonly operator?: OperatorMeasure;
 }
 
 const RSS_LIMIT_MB = 250;
@@ -103,6 +105,14 @@ function inProcessChecks(r: Results): Check[] {
       target: `watch: a one-file change in ${w.objects} objects planned < 200 ms`,
       measured: `median ${w.medianMs.toFixed(0)} ms, max ${w.maxMs.toFixed(0)} ms (${w.parsesPerChange} parse per change, full scan ${w.fullScanMs.toFixed(0)} ms)`,
       ok: w.medianMs < 200 && w.parsesPerChange === 1 && w.changesPlanned === 1,
+    });
+  }
+  if (r.operator) {
+    const op = r.operator;
+    out.push({
+      target: `operator steady-state RSS <= 300 MB with ${op.objects} custom resources`,
+      measured: `${op.steadyRssMb.toFixed(0)} MB (peak ${op.peakRssMb.toFixed(0)} MB; settled after ${(op.settledMs / 1000).toFixed(1)} s)`,
+      ok: op.steadyRssMb <= 300,
     });
   }
   return out;

@@ -1,10 +1,11 @@
 /**
- * `npm run bench -- [--resources N] [--parallelism N] [--repeat N] [--json FILE] [--keep] [--skip-in-process]`
+ * `npm run bench -- [--resources N] [--parallelism N] [--repeat N] [--json FILE] [--keep] [--skip-in-process] [--skip-operator]`
  *
  * Generates a configuration of N objects, starts the sandbox platform in its own process and
  * measures the real CLI as child processes (validate, full apply, no-op plan, plan and apply after
  * a 1% change), a plain client's list transfer, per-object GET baseline and create replay, the
- * planner at N and 2N objects and a one-file change in watch mode. Prints tables and the targets;
+ * planner at N and 2N objects, a one-file change in watch mode, and the operator's steady-state RSS
+ * with N custom resources (fake Kubernetes API server). Prints tables and the targets;
  * exits 1 when a target is missed.
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { checkTargets, type Results } from './checks.js';
 import { kindCounts, onePercentChange, writeConfiguration, type KindCounts } from './generate.js';
 import { plannerLinearity, watchOneFileChange } from './in-process.js';
+import { measureOperator, type OperatorMeasure } from './operator.js';
 import { helpStartup, runPhases, stateDirOf, type BenchContext } from './phases.js';
 import { replayCreates } from './raw-client.js';
 import { renderChecks, renderPhases, renderRoutes, type Phase } from './report.js';
@@ -26,13 +28,15 @@ interface BenchOptions {
   readonly json?: string;
   readonly keep: boolean;
   readonly inProcess: boolean;
+  readonly operator: boolean;
 }
 
 function options(): BenchOptions {
   const { values } = parseArgs({
     options: {
       resources: { type: 'string', default: '10000' }, parallelism: { type: 'string', default: '8' }, repeat: { type: 'string', default: '3' },
-      json: { type: 'string' }, keep: { type: 'boolean', default: false }, 'skip-in-process': { type: 'boolean', default: false },
+      json: { type: 'string' }, keep: { type: 'boolean', default: false },
+      'skip-in-process': { type: 'boolean', default: false }, 'skip-operator': { type: 'boolean', default: false },
     },
   });
   const whole = (name: string, v: string, min: number): number => {
@@ -42,7 +46,7 @@ function options(): BenchOptions {
   };
   return {
     resources: whole('resources', values.resources, 10), parallelism: whole('parallelism', values.parallelism, 1), repeat: whole('repeat', values.repeat, 1),
-    keep: values.keep, inProcess: !values['skip-in-process'], ...(values.json !== undefined ? { json: values.json } : {}),
+    keep: values.keep, inProcess: !values['skip-in-process'], operator: !values['skip-operator'], ...(values.json !== undefined ? { json: values.json } : {}),
   };
 }
 
@@ -77,6 +81,18 @@ async function cliPhases(o: BenchOptions, work: string, counts: KindCounts): Pro
   }
 }
 
+/** The operator with the same N objects as custom resources, against a fresh sandbox. */
+async function operatorPhase(work: string, counts: KindCounts): Promise<OperatorMeasure> {
+  const sandbox = await startSandboxProcess(join(work, 'operator.db'));
+  try {
+    const config = join(work, 'operator-config');
+    writeConfiguration(config, counts, sandbox.url);
+    return await measureOperator(work, config, sandbox);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
 async function bench(o: BenchOptions, work: string): Promise<string> {
   const counts = kindCounts(o.resources);
   const before = machine();
@@ -85,11 +101,15 @@ async function bench(o: BenchOptions, work: string): Promise<string> {
   const phases = all.filter((p) => p.name !== REPLAY);
   const replay = all.find((p) => p.name === REPLAY) as Phase;
   const helpMs = await helpStartup(work);
-  let extra: Pick<Results, 'planner' | 'watch'> = {};
+  let extra: Pick<Results, 'planner' | 'watch' | 'operator'> = {};
   if (o.inProcess) {
     log('  planner at N and 2N objects; one-file change in watch mode');
     mkdirSync(join(work, 'in-process'), { recursive: true });
     extra = { planner: await plannerLinearity(join(work, 'in-process'), o.resources), watch: await watchOneFileChange(join(work, 'watch'), o.resources) };
+  }
+  if (o.operator) {
+    log('  operator with the objects as custom resources');
+    extra = { ...extra, operator: await operatorPhase(work, counts) };
   }
   const results: Results = { counts, revision: onePercentChange(counts), phases, replay, helpMs, ...extra };
   const checks = checkTargets(results);
