@@ -46,11 +46,37 @@ export function toDnsLabel(text: string, fallback: string): string {
   return label === '' || !/^[a-z]/.test(label) ? fallback : label;
 }
 
-/** Assigns unique names: the reserved name marker when present, else a label of the display name. */
-function uniqueNames<T>(items: readonly T[], pick: (t: T) => { marker?: string; display: string; id: string }): Map<T, string> {
+/** Names a configuration already gives live objects: `(kind, platform id) -> metadata.name`. */
+export type KnownNames = (kind: ManagedKind, id: string) => string | undefined;
+
+const noNames: KnownNames = () => undefined;
+
+/**
+ * The names the ledger gives the objects it owns on `target`, so that exporting what a
+ * configuration applied gives back the same keys: a project renamed by export would otherwise be
+ * blocked as unmanaged, and its old key pruned.
+ */
+export function ledgerNames(ledger: LedgerState | undefined, target: string): KnownNames {
+  const byId = new Map<string, string>();
+  for (const e of Object.values(ledger?.entries ?? {})) if (e.target === target && e.state === 'applied') byId.set(`${e.kind}\u0000${e.externalId}`, e.name);
+  return (kind, id) => byId.get(`${kind}\u0000${id}`);
+}
+
+/**
+ * Assigns unique names: the name already known for the object first, then its reserved name
+ * marker, else a label of its display name.
+ */
+function uniqueNames<T>(items: readonly T[], pick: (t: T) => { known?: string; marker?: string; display: string; id: string }): Map<T, string> {
   const used = new Set<string>();
   const out = new Map<T, string>();
   for (const item of items) {
+    const { known } = pick(item);
+    if (known === undefined || used.has(known)) continue;
+    used.add(known);
+    out.set(item, known);
+  }
+  for (const item of items) {
+    if (out.has(item)) continue;
     const { marker, display, id } = pick(item);
     const base = marker ?? toDnsLabel(display, `obj-${id.toLowerCase()}`);
     let name = base;
@@ -73,8 +99,8 @@ const doc = (kind: string, name: string, spec: Record<string, unknown>): Exporte
 
 const text = (m: Metadata, key: string): string | undefined => (typeof m[key] === 'string' ? (m[key] as string) : undefined);
 
-function opt(m: string | undefined): { marker?: string } {
-  return m === undefined ? {} : { marker: m };
+function opt<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 /** A streamwise object's exported form: its user metadata becomes the declaration's. */
@@ -85,11 +111,12 @@ function streamwiseObject(kind: ManagedKind, name: string, live: { id: string; m
 }
 
 /** Every object of a streamwise target with its declaration; secrets become `valueFrom.env` placeholders. */
-export function exportStreamwiseObjects(live: LiveStreamwise, targetRef?: string): ExportedObject[] {
+export function exportStreamwiseObjects(live: LiveStreamwise, targetRef?: string, known: KnownNames = noNames): ExportedObject[] {
   const target = targetRef !== undefined ? { targetRef } : {};
-  const provNames = uniqueNames(live.providers, (p) => ({ ...opt(text(p.metadata, META_NAME)), display: p.providerName, id: p.id }));
-  const pkgNames = uniqueNames(live.packages, (p) => ({ ...opt(text(p.metadata, META_NAME)), display: p.packageName, id: p.id }));
-  const subNames = uniqueNames(live.subscriptions, (s) => ({ ...opt(text(s.metadata, META_NAME)), display: s.subscriptionName, id: s.id }));
+  const naming = (kind: ManagedKind, o: { id: string; metadata: Metadata }, display: string) => ({ ...opt('known', known(kind, o.id)), ...opt('marker', text(o.metadata, META_NAME)), display, id: o.id });
+  const provNames = uniqueNames(live.providers, (p) => naming('ServiceProvider', p, p.providerName));
+  const pkgNames = uniqueNames(live.packages, (p) => naming('ServicePackage', p, p.packageName));
+  const subNames = uniqueNames(live.subscriptions, (s) => naming('Subscription', s, s.subscriptionName));
   const provById = new Map(live.providers.map((p) => [p.id, provNames.get(p)]));
   const pkgById = new Map(live.packages.map((p) => [p.id, pkgNames.get(p)]));
   const attach = (list: readonly { providerId: string; isDefault: boolean }[]) =>
@@ -111,8 +138,8 @@ export function exportStreamwiseObjects(live: LiveStreamwise, targetRef?: string
 }
 
 /** Declarations for every object of a streamwise target; secrets become `valueFrom.env` placeholders. */
-export function exportStreamwise(live: LiveStreamwise, targetRef?: string): ExportedDocument[] {
-  return exportStreamwiseObjects(live, targetRef).map((o) => o.document);
+export function exportStreamwise(live: LiveStreamwise, targetRef?: string, known: KnownNames = noNames): ExportedDocument[] {
+  return exportStreamwiseObjects(live, targetRef, known).map((o) => o.document);
 }
 
 function storage(s: RemoteStorage<Sensitive>, name: string): Record<string, unknown> {
@@ -148,17 +175,17 @@ export function unexportableReason(p: LiveProject): string | undefined {
 }
 
 /** A bluzone target's ProjectDefaults (when set) and every project that can be declared, with their declarations. */
-export function exportBluzoneObjects(live: LiveBluzone, targetRef?: string): ExportedObject[] {
+export function exportBluzoneObjects(live: LiveBluzone, targetRef?: string, known: KnownNames = noNames): ExportedObject[] {
   const target = targetRef !== undefined ? { targetRef } : {};
   const out: ExportedObject[] = [];
   const { serviceProviderId, defaultRemoteStorage: ds, defaultRemoteConsumer: dc } = live.reseller;
   if (ds !== undefined || dc !== undefined) {
-    const name = 'project-defaults';
+    const name = known('ProjectDefaults', serviceProviderId) ?? 'project-defaults';
     const spec = { ...(ds ? { remoteStorage: storage(ds, name) } : {}), ...(dc ? { remoteConsumer: consumer(dc, name) } : {}), ...target };
     out.push({ kind: 'ProjectDefaults', name, externalId: serviceProviderId, metadataKeys: [], document: doc('ProjectDefaults', name, spec) });
   }
   const projects = live.projects.filter((p) => unexportableReason(p) === undefined);
-  const names = uniqueNames(projects, (p) => ({ display: p.projectName, id: p.projectId }));
+  const names = uniqueNames(projects, (p) => ({ ...opt('known', known('Project', p.projectId)), display: p.projectName, id: p.projectId }));
   for (const p of projects) {
     const name = names.get(p) ?? p.projectId;
     out.push({ kind: 'Project', name, externalId: p.projectId, metadataKeys: [], document: doc('Project', name, { ...projectSpec(p, name), ...target }) });
@@ -167,8 +194,8 @@ export function exportBluzoneObjects(live: LiveBluzone, targetRef?: string): Exp
 }
 
 /** Declarations for a bluzone target: its ProjectDefaults (when set) and every project. */
-export function exportBluzone(live: LiveBluzone, targetRef?: string): ExportedDocument[] {
-  return exportBluzoneObjects(live, targetRef).map((o) => o.document);
+export function exportBluzone(live: LiveBluzone, targetRef?: string, known: KnownNames = noNames): ExportedDocument[] {
+  return exportBluzoneObjects(live, targetRef, known).map((o) => o.document);
 }
 
 /** What adopting exported objects records, and what it leaves alone (with the reason). */

@@ -33,7 +33,7 @@ function secretAt(spec: unknown, path: string): string | undefined {
 function envFor(docs: readonly Doc[], applied: readonly Resource<Sensitive>[]): Record<string, string> {
   const env: Record<string, string> = {};
   for (const d of docs) {
-    const source = applied.find((r) => r.kind === d.kind && (r.name === d.metadata.name || r.kind === 'ProjectDefaults'));
+    const source = applied.find((r) => r.kind === d.kind && r.name === d.metadata.name);
     for (const [path, name] of placeholders(d.spec)) env[name] = secretAt(source?.spec, path) ?? 'missing';
   }
   return env;
@@ -64,7 +64,7 @@ describe('syncwise export of the embedded sandbox after the quick start', () => 
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes declarations that validate, and that plan no change once their secrets are set', async () => {
+  it('writes declarations under the names the ledger knows, that validate and plan no change (prune included) once their secrets are set', async () => {
     expect((await cli(['apply', '-f', 'quickstart', '--yes'])).code).toBe(0);
     const exported = await cli(['export', '--output-dir', 'exported']);
     expect(exported.code).toBe(0);
@@ -76,10 +76,11 @@ describe('syncwise export of the embedded sandbox after the quick start', () => 
     const docs = readExported(join(dir, 'exported'));
     const env = envFor(docs, applied);
     expect(Object.keys(env).sort()).toEqual([
-      'BBB_EU_1_SECRET', 'BBB_EU_2_SECRET', 'CITY_SENSORS_CONSUMER_SECRET_KEY', 'CITY_SENSORS_OWNER_PASSWORD', 'FLEET_TRACKING_OWNER_PASSWORD',
-      'PROJECT_DEFAULTS_CONSUMER_SECRET_KEY', 'PROJECT_DEFAULTS_STORAGE_SECRET_KEY', 'SCALELITE_US_SECRET',
+      'BBB_EU_1_SECRET', 'BBB_EU_2_SECRET', 'CITY_SENSORS_CONSUMER_SECRET_KEY', 'CITY_SENSORS_OWNER_PASSWORD', 'DEFAULTS_CONSUMER_SECRET_KEY',
+      'DEFAULTS_STORAGE_SECRET_KEY', 'FLEET_TRACKING_OWNER_PASSWORD', 'SCALELITE_US_SECRET',
     ]);
-    const plan = await cli(['plan', '-f', 'exported', '--detailed-exitcode'], env);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort()).toEqual(applied.filter((r) => r.kind !== 'Target').map((r) => r.key).sort());
+    const plan = await cli(['plan', '-f', 'exported', '--prune', '--detailed-exitcode'], env);
     expect(plan.stdout).toContain('No changes.');
     expect(plan.code).toBe(0);
 

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { loadDeclarations } from '../../config/load-files.js';
 import { resolveSecrets } from '../../config/secrets.js';
 import { renderDiagnostics } from '../../core/diagnostics.js';
-import { adoptionEntries, exportBluzoneObjects, exportStreamwiseObjects, unexportableReason } from '../../core/export.js';
+import { adoptionEntries, exportBluzoneObjects, exportStreamwiseObjects, ledgerNames, unexportableReason, type KnownNames } from '../../core/export.js';
 import { emptyLedger, type LedgerState } from '../../core/ledger.js';
 import { keyOf, sensitive } from '../../core/model.js';
 import { toEngineError } from '../../engine/errors.js';
 import { newSalt } from '../../engine/hash.js';
 import { newOwnerId } from '../../engine/ledger/file.js';
-import type { ResolvedTarget } from '../../engine/ports.js';
+import type { LedgerStore, ResolvedTarget } from '../../engine/ports.js';
 import { declaredTargets, embeddedTargets, type EmbeddedPlatform } from '../../engine/targets.js';
 import { createDriver } from '../../platform/driver.js';
 import { redactKnownSecrets } from '../../log.js';
@@ -77,7 +77,7 @@ function selectTargets(all: readonly ResolvedTarget[], names: readonly string[])
   return undefined;
 }
 
-async function exportTarget(t: ResolvedTarget, embedded: boolean): Promise<TargetExport> {
+async function exportTarget(t: ResolvedTarget, embedded: boolean, known: KnownNames): Promise<TargetExport> {
   const driver = createDriver(t);
   try {
     const live = await driver.observe();
@@ -88,7 +88,7 @@ async function exportTarget(t: ResolvedTarget, embedded: boolean): Promise<Targe
       }
     }
     const ref = embedded ? undefined : t.name;
-    const objects = live.api === 'streamwise' ? exportStreamwiseObjects(live, ref) : exportBluzoneObjects(live, ref);
+    const objects = live.api === 'streamwise' ? exportStreamwiseObjects(live, ref, known) : exportBluzoneObjects(live, ref, known);
     return { target: t.name, api: t.api, embedded, objects };
   } finally {
     await driver.close();
@@ -110,9 +110,12 @@ function clashes(exports: readonly TargetExport[]): string[] {
   return out;
 }
 
-/** Records the exported objects in the ledger of the state directory, under its lock. */
-async function adopt(opts: ExportCommandOptions, exports: readonly TargetExport[]): Promise<void> {
-  const store = createEngineDeps({ stateDir: opts.stateDir, ...(opts.ledger ? { ledger: opts.ledger } : {}) }).ledger;
+function ledgerStore(opts: ExportCommandOptions): LedgerStore {
+  return createEngineDeps({ stateDir: opts.stateDir, ...(opts.ledger ? { ledger: opts.ledger } : {}) }).ledger;
+}
+
+/** Records the exported objects in the ledger, under its lock. */
+async function adopt(opts: ExportCommandOptions, store: LedgerStore, exports: readonly TargetExport[]): Promise<void> {
   const where = opts.ledger?.kind === 'kubernetes' ? `Secret ${opts.ledger.namespace}/${opts.ledger.name}` : join(opts.stateDir, 'ledger.json');
   const unlock = await store.lock();
   try {
@@ -140,7 +143,9 @@ export async function runExport(opts: ExportCommandOptions): Promise<number> {
     sources = await openSources(opts);
     const targets = sources && selectTargets(sources.targets, opts.target);
     if (sources === undefined || targets === undefined) return 1;
-    const exports = await Promise.all(targets.map((t) => exportTarget(t, sources?.embedded !== undefined)));
+    const store = ledgerStore(opts);
+    const owned = await store.load(); // names of what this configuration applied are kept
+    const exports = await Promise.all(targets.map((t) => exportTarget(t, sources?.embedded !== undefined, ledgerNames(owned, t.name))));
     const clash = clashes(exports);
     if (clash.length > 0) {
       err(`syncwise: the same declaration name comes from several targets: ${clash.join(', ')}; export them one at a time with --target`);
@@ -148,7 +153,7 @@ export async function runExport(opts: ExportCommandOptions): Promise<number> {
     }
     if (opts.outputDir === undefined) process.stdout.write(redactKnownSecrets(exports.map(renderExport).join('---\n')));
     else for (const file of await writeExports(opts.outputDir, exports, opts.overwrite)) err(`Wrote ${file}`);
-    if (opts.adopt) await adopt(opts, exports);
+    if (opts.adopt) await adopt(opts, store, exports);
     return 0;
   } catch (e) {
     const error = toEngineError(e);

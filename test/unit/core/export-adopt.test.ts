@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adoptionEntries, exportBluzoneObjects, exportStreamwiseObjects, unexportableReason } from '../../../src/core/export.js';
+import { adoptionEntries, exportBluzoneObjects, exportStreamwiseObjects, ledgerNames, unexportableReason } from '../../../src/core/export.js';
 import type { LiveProject, LiveStreamwise } from '../../../src/core/live.js';
 import { META_NAME, META_OWNER } from '../../../src/core/model.js';
 import { bluzone, consumer, entry, ledger, liveProvider, pkg, provider, storage } from './plan-fixtures.js';
@@ -47,5 +47,20 @@ describe('projects a declaration cannot express', () => {
     expect(unexportableReason(following)).toBeUndefined();
     const objects = exportBluzoneObjects(bluzone({ projects: [bare, project({ projectId: 'P2', projectName: 'Full' })] }));
     expect(objects.map((o) => `${o.kind}/${o.name}`)).toEqual(['Project/full']);
+  });
+});
+
+describe('names of exported objects', () => {
+  it('keeps the names the ledger gives owned objects, before markers and display names', () => {
+    const owned = ledger([entry(provider('legacy-name'), 'k1', { target: 'sw' }), entry(provider('elsewhere'), 'k2', { target: 'other' })]);
+    const names = exportStreamwiseObjects(live, 'sw', ledgerNames(owned, 'sw')).map((o) => `${o.kind}/${o.name}`);
+    expect(names).toEqual(['ServiceProvider/legacy-name', 'ServiceProvider/shared', 'ServicePackage/gold']);
+  });
+
+  it('names the reseller defaults as the ledger does', () => {
+    const defaultsEntry = { ...entry(provider('x'), '1', { target: 'bz' }), key: 'ProjectDefaults/main', kind: 'ProjectDefaults' as const, name: 'main' };
+    const reseller = { serviceProviderId: '1', defaultRemoteStorage: storage() };
+    const objects = exportBluzoneObjects(bluzone({ reseller }), 'bz', ledgerNames(ledger([defaultsEntry]), 'bz'));
+    expect(objects.map((o) => `${o.kind}/${o.name}`)).toEqual(['ProjectDefaults/main']);
   });
 });
