@@ -37,7 +37,7 @@ export interface ExportCommandOptions {
   readonly adopt: boolean;
   /** @default '.syncwise' */
   readonly stateDir: string;
-  /** Where the adopting ledger lives. @default { kind: 'file' } (in `stateDir`) */
+  /** Where the ledger lives: its names are kept, and `adopt` writes it. @default { kind: 'file' } (in `stateDir`) */
   readonly ledger?: LedgerLocation;
   /** Identity of the adopting configuration (a new ledger gets a random one when absent). */
   readonly owner?: string;

@@ -13,7 +13,7 @@ export const exportCommand: CommandDefinition = (program, setExit) => {
     .option('--overwrite', 'replace existing files in --output-dir', false)
     .option('--adopt', 'record the exported objects in the ledger, so the next apply manages them instead of creating copies', false)
     .option('--state-dir <dir>', 'where the ledger (and the embedded sandbox data) live', '.syncwise')
-    .option('--ledger <location>', 'with --adopt: the ledger in "file" (in --state-dir) or a Kubernetes Secret, "kubernetes:NAMESPACE/NAME"', ledgerLocation)
+    .option('--ledger <location>', 'the ledger whose names are kept (and that --adopt writes): "file" (in --state-dir) or a Kubernetes Secret, "kubernetes:NAMESPACE/NAME"', ledgerLocation)
     .option('--owner <name>', 'identity of the adopting configuration (default: kept in the ledger)')
     .option('--allow-outside-root', 'follow symlinks and valueFrom.file outside the configuration root', false)
     .addHelpText('after', '\nSecrets cannot be read back from the platform: set the environment variables named in the output before plan or apply.')
