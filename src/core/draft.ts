@@ -3,7 +3,6 @@
  * and rule checking decide whether it runs or is blocked. Internal to the planner; pure data.
  */
 import type { Blocker, Change, IdRef, LedgerUpdate, Operation, Step } from './change.js';
-import { cmp } from './context.js';
 import type { LedgerEntry } from './ledger.js';
 import type { Desired, Key, ManagedKind, SecretHashes } from './model.js';
 
@@ -98,14 +97,20 @@ export function changesLedger(entry: LedgerEntry | undefined, update: LedgerUpda
     s.state !== entry.state ||
     s.target !== entry.target ||
     s.deletionPolicy !== entry.deletionPolicy ||
-    s.managedMetadataKeys.join('\u0000') !== entry.managedMetadataKeys.join('\u0000') ||
+    !sameKeys(s.managedMetadataKeys, entry.managedMetadataKeys) ||
     !sameSecretHashes(s.secretHashes, entry.secretHashes)
   );
 }
 
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** Same paths with the same hashes (an absent record differs from an empty one); compared key by key, as every noop asks it. */
 function sameSecretHashes(a: SecretHashes | undefined, b: SecretHashes | undefined): boolean {
-  const text = (h: SecretHashes | undefined): string => (h === undefined ? '' : JSON.stringify(Object.entries(h).sort(([x], [y]) => cmp(x, y))));
-  return text(a) === text(b);
+  if (a === undefined || b === undefined) return a === b;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && b[k] === a[k]);
 }
 
 /** A draft of a change that is blocked before it gets any step. */
@@ -115,6 +120,10 @@ export function blockedDraft(change: Change, blocker: Blocker): Draft {
 
 /** A change that does nothing on the platform; it may still record a ledger update. */
 export function noopDraft(head: Pick<Change, 'key' | 'kind' | 'name' | 'target'>, externalId: string, entry: LedgerEntry | undefined, update: LedgerUpdate): Draft {
-  const ledger = changesLedger(entry, update) ? { ledger: update } : {};
-  return { change: { ...head, action: 'noop', externalId, fields: [], steps: [], ...ledger }, steps: [] };
+  // written out rather than spread: a no-op plan of 10,000 objects makes 10,000 of these
+  const { key, kind, name, target } = head;
+  const change: Change = changesLedger(entry, update)
+    ? { key, kind, name, target, action: 'noop', externalId, fields: [], steps: [], ledger: update }
+    : { key, kind, name, target, action: 'noop', externalId, fields: [], steps: [] };
+  return { change, steps: [] };
 }

@@ -152,9 +152,8 @@ export function matchAll(ctx: PlanContext): Matches {
  */
 export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: string; kind: 'ServiceProvider' | 'ServicePackage' }, ref: ObjectRef): IdRef | undefined {
   if (ref.by === 'id') return { id: ref.id };
-  const key = keyOf(at.kind, ref.name);
-  const d = ctx.desired.get(key);
+  const d = ctx.desired.get(keyOf(at.kind, ref.name));
   if (d === undefined || d.target !== at.target) return undefined;
-  const m = matches.byKey.get(key);
-  return m?.found === 'live' ? { id: m.id } : { createdBy: `${key}#create` };
+  const m = matches.byKey.get(d.key); // the declaration's own key string: hashed once, not per reference
+  return m?.found === 'live' ? { id: m.id } : { createdBy: `${d.key}#create` };
 }

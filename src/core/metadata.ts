@@ -5,7 +5,7 @@
  * reserved `syncwise.io/*` markers are rewritten.
  */
 import type { FieldDiff } from './change.js';
-import { diffValue, sortKeys } from './diff.js';
+import { diffValue, isEqualValue, sortKeys } from './diff.js';
 import { META_HASH, META_MANAGED_KEYS, META_NAME, META_OWNER, RESERVED_PREFIX, type Metadata, type MetaValue } from './model.js';
 
 const OWN_MARKERS: ReadonlySet<string> = new Set([META_NAME, META_OWNER, META_HASH, META_MANAGED_KEYS]);
@@ -13,9 +13,9 @@ const OWN_MARKERS: ReadonlySet<string> = new Set([META_NAME, META_OWNER, META_HA
 /** The three sides of the merge: live, declared, and what was managed before. */
 export interface MergeMetadataInput {
   /** What the platform holds now; undefined for a create. */
-  readonly live?: Metadata;
+  readonly live?: Metadata | undefined;
   /** `spec.userMetadata`: undefined leaves user keys alone, `{}` removes every managed key. */
-  readonly declared?: Metadata;
+  readonly declared?: Metadata | undefined;
   /** Keys the ledger says this configuration wrote last time. */
   readonly previouslyManaged: readonly string[];
   readonly markers: { readonly name: string; readonly owner: string; readonly hash: string };
@@ -69,7 +69,10 @@ export function diffMetadata(before: Metadata | undefined, after: Metadata): { r
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].sort();
   const user: FieldDiff[] = [];
   const reserved: FieldDiff[] = [];
-  for (const k of keys) (isReservedKey(k) ? reserved : user).push(...diffValue(metadataPath(k), before?.[k], after[k]));
+  for (const k of keys) {
+    if (isEqualValue(before?.[k], after[k])) continue; // most keys are unchanged: no path to build
+    (isReservedKey(k) ? reserved : user).push(...diffValue(metadataPath(k), before?.[k], after[k]));
+  }
   return { user, reserved };
 }
 

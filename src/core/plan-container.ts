@@ -17,7 +17,7 @@ import {
   sortAttachments,
   type ResolvedAttachment,
 } from './attachments.js';
-import type { Blocker, FieldDiff, IdRef, Operation } from './change.js';
+import type { Blocker, Change, FieldDiff, IdRef, Operation } from './change.js';
 import { streamwiseOf } from './context.js';
 import { diffValue } from './diff.js';
 import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, simId, type Draft, type DraftStep, type Effect } from './draft.js';
@@ -153,13 +153,18 @@ function view(scope: PlanScope, d: DesiredContainer, live: LivePackage | LiveSub
   }
   const m = matchOf(scope, d.key);
   const merged = mergeMetadata({
-    ...(live ? { live: live.metadata } : {}),
-    ...(d.spec.userMetadata ? { declared: d.spec.userMetadata } : {}),
+    live: live?.metadata, // plain properties, not conditional spreads: this runs for every object of a plan
+    declared: d.spec.userMetadata,
     previouslyManaged: matchedEntry(m)?.managedMetadataKeys ?? [],
     markers: { name: d.name, owner: scope.ctx.input.ledger.owner, hash: d.hash },
   });
   const name = d.kind === 'ServicePackage' ? d.spec.packageName : d.spec.subscriptionName;
   return { d, name, providers: resolved.list, merged, ...(packageRef ? { packageRef } : {}) };
+}
+
+/** The change of a container that is blocked before it gets a step; built only then (a plan makes thousands of the others). */
+function headOf(d: DesiredContainer, live: LivePackage | LiveSubscription | undefined): Change {
+  return { ...changeHead(d), action: live ? 'update' : 'create', fields: [], steps: [], ...(live ? { externalId: live.id } : {}) };
 }
 
 /** Plans one package or subscription; dangling references add an error diagnostic to `diags`. */
@@ -169,11 +174,10 @@ export function planContainer(scope: PlanScope, d: DesiredContainer, diags: Diag
   const list = d.kind === 'ServicePackage' ? t?.packages : t?.subscriptions;
   const live = m.found === 'live' ? list?.get(m.id) : undefined;
   const v = view(scope, d, live);
-  const head = { ...changeHead(d), action: live ? ('update' as const) : ('create' as const), fields: [], steps: [], ...(live ? { externalId: live.id } : {}) };
   if ('dangling' in v) {
     diags.push(v.dangling.diagnostic);
-    return blockedDraft(head, v.dangling.blocker);
+    return blockedDraft(headOf(d, live), v.dangling.blocker);
   }
-  if (m.found === 'blocked') return blockedDraft(head, m.blocker);
+  if (m.found === 'blocked') return blockedDraft(headOf(d, live), m.blocker);
   return live ? updateContainer(scope, v, live) : createContainer(scope, v);
 }

@@ -120,8 +120,8 @@ export function planProvider(scope: PlanScope, d: DesiredProvider): Draft {
   const t = streamwiseOf(scope.ctx, d.target);
   const live = m.found === 'live' ? t?.providers.get(m.id) : undefined;
   const merged = mergeMetadata({
-    ...(live ? { live: live.metadata } : {}),
-    ...(d.spec.userMetadata ? { declared: d.spec.userMetadata } : {}),
+    live: live?.metadata, // plain properties, not conditional spreads: this runs for every object of a plan
+    declared: d.spec.userMetadata,
     previouslyManaged: matchedEntry(m)?.managedMetadataKeys ?? [],
     markers: { name: d.name, owner: scope.ctx.input.ledger.owner, hash: d.hash },
   });
