@@ -110,8 +110,14 @@ async function settled(kube: KubeApiServer, quietMs: number, timeoutMs: number):
   }
 }
 
+/** Extra `node` flags for the operator process (e.g. `--heapsnapshot-signal=SIGUSR2`), and a hook once it has settled. */
+export interface OperatorProbe {
+  readonly nodeFlags?: readonly string[];
+  readonly onSettled?: (pid: number) => Promise<void>;
+}
+
 /** Runs the operator over the configuration in `config` (its Targets pointing at `sandbox`). */
-export async function measureOperator(work: string, config: string, sandbox: SandboxProcess): Promise<OperatorMeasure> {
+export async function measureOperator(work: string, config: string, sandbox: SandboxProcess, probe: OperatorProbe = {}): Promise<OperatorMeasure> {
   const kube = await startKubeApiServer();
   try {
     const docs = customResources(config);
@@ -119,11 +125,12 @@ export async function measureOperator(work: string, config: string, sandbox: San
     const kubeconfig = join(work, 'kubeconfig');
     writeFileSync(kubeconfig, kube.kubeconfigYaml(NS));
     const args = ['operator', '--namespace', NS, '--metrics-port', '0', '--log-level', 'warn', '--resync', '0', '--debounce', '200ms'];
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KUBECONFIG: kubeconfig, POD_NAMESPACE: NS }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [...(probe.nodeFlags ?? []), BIN, ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', KUBECONFIG: kubeconfig, POD_NAMESPACE: NS }, stdio: 'ignore' });
     const started = performance.now();
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       const last = await settled(kube, 3000, 15 * 60_000);
+      await probe.onSettled?.(child.pid ?? -1);
       const rss: number[] = [];
       for (let i = 0; i < 10; i++, await sleep(500)) rss.push(procStatusMb(child.pid ?? -1, 'VmRSS'));
       return { objects: docs.length, settledMs: last - started, steadyRssMb: median(rss), peakRssMb: procStatusMb(child.pid ?? -1, 'VmHWM'), samples: rss.length };
