@@ -5,7 +5,7 @@
 import type { Plan, PlanOptions } from '../core/change.js';
 import { emptyLedger, type LedgerState } from '../core/ledger.js';
 import type { LiveState, LiveTarget } from '../core/live.js';
-import { sensitive, type Desired, type Diagnostic, type Resource, type Sensitive } from '../core/model.js';
+import { sensitive, type Desired, type Diagnostic, type Resource, type SecretHashes, type Sensitive } from '../core/model.js';
 import { plan as makePlan } from '../core/plan.js';
 import { applyPlan, type ApplyReport, type StepResult } from './apply.js';
 import { toEngineError, type EngineError } from './errors.js';
@@ -58,9 +58,22 @@ async function observeAll(drivers: ReadonlyMap<string, Driver>, signal?: AbortSi
   return Object.fromEntries(entries);
 }
 
-function withHashes(resources: readonly Resource<Sensitive>[], salt: string): Desired[] {
+/** Hashes already computed, per resource object and salt (resources are immutable values). */
+const hashMemo = new WeakMap<Resource<Sensitive>, { readonly salt: string; readonly hash: string; readonly secretHashes: SecretHashes }>();
+
+/**
+ * The declarations (Targets left out) with their salted spec and secret hashes. A resource object
+ * hashed before with the same salt is not hashed again: watch mode hands the same objects for
+ * declarations whose file did not change (src/modes/stable-resources.ts).
+ */
+export function desiredWithHashes(resources: readonly Resource<Sensitive>[], salt: string): Desired[] {
   const out: Desired[] = [];
-  for (const r of resources) if (r.kind !== 'Target') out.push({ ...r, hash: hashSpec(salt, r), secretHashes: hashSecrets(salt, r) } as Desired);
+  for (const r of resources) {
+    if (r.kind === 'Target') continue;
+    let h = hashMemo.get(r);
+    if (h === undefined || h.salt !== salt) hashMemo.set(r, (h = { salt, hash: hashSpec(salt, r), secretHashes: hashSecrets(salt, r) }));
+    out.push({ ...r, hash: h.hash, secretHashes: h.secretHashes } as Desired);
+  }
   return out;
 }
 
@@ -107,7 +120,7 @@ export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Pr
     embedded = session.embedded !== undefined;
     const ledger = prepareLedger(await deps.ledger.load(), options.owner);
     const live = await observeAll(session.drivers, options.signal);
-    const p: Plan = makePlan({ desired: withHashes(session.resources, ledger.salt), live, ledger, options: options.plan });
+    const p: Plan = makePlan({ desired: desiredWithHashes(session.resources, ledger.salt), live, ledger, options: options.plan });
     plan = p;
     if (p.diagnostics.some((d) => d.severity === 'error')) return { kind: 'invalid', diagnostics: p.diagnostics, plan: p, embedded };
     if (options.dryRun) return { kind: 'planned', plan: p, embedded };

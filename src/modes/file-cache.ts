@@ -14,6 +14,7 @@ import { declarationsFromText } from '../config/from-text.js';
 import { DEFAULT_MAX_FILE_BYTES, readDeclarationText, secretLinkProblems } from '../config/load-files.js';
 import { resolveSecrets } from '../config/secrets.js';
 import { hasErrors } from '../core/diagnostics.js';
+import { createStableResources, type StableResources } from './stable-resources.js';
 import type { Declared, Diagnostic, Resource, Sensitive } from '../core/model.js';
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -93,6 +94,7 @@ interface CacheState {
   listingDiagnostics: readonly Diagnostic[];
   lastValid: readonly Resource<Sensitive>[] | undefined;
   readonly counts: { listings: number; reads: number; parses: number; unchanged: number };
+  readonly stable: StableResources;
 }
 
 /** Reads one file and parses it when its content hash changed. */
@@ -155,22 +157,24 @@ async function linkProblems(s: CacheState, files: readonly string[]): Promise<Di
 async function desired(s: CacheState): Promise<DesiredSnapshot> {
   const files = [...s.entries.keys()].sort();
   const own = files.flatMap((f) => s.entries.get(f)?.diagnostics ?? []);
-  const checked = checkDeclarations(files.flatMap((f) => s.entries.get(f)?.declared ?? []));
+  const sources = files.flatMap((f) => s.entries.get(f)?.declared ?? []);
+  const checked = checkDeclarations(sources);
   const diagnostics = [...s.listingDiagnostics, ...own, ...(await linkProblems(s, files)), ...checked.diagnostics];
   const invalid = (all: readonly Diagnostic[]): DesiredSnapshot => ({ valid: false, diagnostics: all, ...(s.lastValid ? { lastValid: s.lastValid } : {}) });
   if (hasErrors(diagnostics)) return invalid(diagnostics);
   const resolved = await resolveSecrets(checked.declared, { env: s.options.env ?? process.env });
   const all = [...diagnostics, ...resolved.diagnostics];
   if (hasErrors(all)) return invalid(all);
-  s.lastValid = resolved.resources;
-  return { valid: true, resources: resolved.resources, diagnostics: all };
+  const resources = s.stable.stabilize(sources, resolved.resources);
+  s.lastValid = resources;
+  return { valid: true, resources, diagnostics: all };
 }
 
 /** Creates an empty cache; the first `scan()` fills it. */
 export function createFileCache(options: FileCacheOptions): FileCache {
   const s: CacheState = {
     options, entries: new Map(), roots: new Map(), listingDiagnostics: [], lastValid: undefined,
-    counts: { listings: 0, reads: 0, parses: 0, unchanged: 0 },
+    counts: { listings: 0, reads: 0, parses: 0, unchanged: 0 }, stable: createStableResources(),
   };
   return {
     scan: async () => {
