@@ -5,6 +5,7 @@
  */
 import type { AttachmentBody, Blocker, IdRef } from './change.js';
 import { cmp } from './context.js';
+import { inOrder } from './diff.js';
 import { keyOfStep, simId } from './draft.js';
 import type { LiveAttachment } from './live.js';
 import { liveKeyOf, resolveRef, type PlanScope } from './match.js';
@@ -88,7 +89,8 @@ export function attachmentLabels(list: readonly ResolvedAttachment[]): string[] 
 
 /** Whether two attachment lists hold the same providers with the same default. */
 export function sameAttachments(a: readonly ResolvedAttachment[], b: readonly ResolvedAttachment[]): boolean {
-  const key = (l: readonly ResolvedAttachment[]): string => l.map((x) => `${x.sim}${x.isDefault ? '*' : ''}`).sort().join(',');
+  if (a.length !== b.length) return false;
+  const key = (l: readonly ResolvedAttachment[]): string => inOrder(l.map((x) => `${x.sim}${x.isDefault ? '*' : ''}`)).join(',');
   return key(a) === key(b);
 }
 

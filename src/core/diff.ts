@@ -26,12 +26,22 @@ function definedKeys(o: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(o).filter((k) => o[k] !== undefined);
 }
 
+/**
+ * Sorts strings in place (code unit order, as `sort()` does) and returns them; a list already in
+ * order is left as it is. Most key lists a plan sorts are in order already, and `sort()` allocates
+ * even then: a no-op plan of 10,000 objects spent a third of its allocations there.
+ */
+export function inOrder(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return list.sort();
+  return list;
+}
+
 /** A copy with object keys sorted at every level: stable JSON for bodies and renderings. */
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
   if (!isObject(value) || isSensitive(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const k of definedKeys(value).sort()) out[k] = sortKeys(value[k]);
+  for (const k of inOrder(definedKeys(value))) out[k] = sortKeys(value[k]);
   return out as T;
 }
 

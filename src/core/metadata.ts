@@ -5,7 +5,7 @@
  * reserved `syncwise.io/*` markers are rewritten.
  */
 import type { FieldDiff } from './change.js';
-import { diffValue, isEqualValue, sortKeys } from './diff.js';
+import { diffValue, inOrder, isEqualValue, sortKeys } from './diff.js';
 import { META_HASH, META_MANAGED_KEYS, META_NAME, META_OWNER, RESERVED_PREFIX, type Metadata, type MetaValue } from './model.js';
 
 const OWN_MARKERS: ReadonlySet<string> = new Set([META_NAME, META_OWNER, META_HASH, META_MANAGED_KEYS]);
@@ -38,7 +38,7 @@ export function managedKeysMarker(live: Metadata | undefined): string[] {
 /** Merges declared user metadata into live metadata and rewrites the reserved markers. */
 export function mergeMetadata(input: MergeMetadataInput): MergedMetadata {
   const { live = {}, declared } = input;
-  const declaredKeys = declared === undefined ? [] : Object.keys(declared).filter((k) => !OWN_MARKERS.has(k)).sort();
+  const declaredKeys = declared === undefined ? [] : inOrder(Object.keys(declared).filter((k) => !OWN_MARKERS.has(k)));
   const released = new Set(declared === undefined ? [] : [...input.previouslyManaged, ...managedKeysMarker(live)]);
   const out: Record<string, MetaValue> = {};
   for (const [k, v] of Object.entries(live)) {
@@ -66,7 +66,10 @@ export function isReservedKey(key: string): boolean {
  * marker changes only when nothing else changed (see `withMetadataFields`).
  */
 export function diffMetadata(before: Metadata | undefined, after: Metadata): { readonly user: FieldDiff[]; readonly reserved: FieldDiff[] } {
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after)])].sort();
+  const afterKeys = Object.keys(after);
+  const beforeKeys = before === undefined ? [] : Object.keys(before);
+  const same = beforeKeys.length === afterKeys.length && beforeKeys.every((k, i) => k === afterKeys[i]);
+  const keys = inOrder(same ? afterKeys : [...new Set([...beforeKeys, ...afterKeys])]);
   const user: FieldDiff[] = [];
   const reserved: FieldDiff[] = [];
   for (const k of keys) {
@@ -88,8 +91,6 @@ export function withMetadataFields(fields: readonly FieldDiff[], before: Metadat
 
 /** Field lines of the user keys of a new object (the markers are not shown on create). */
 export function createMetadataFields(metadata: Metadata): FieldDiff[] {
-  return Object.keys(metadata)
-    .filter((k) => !isReservedKey(k))
-    .sort()
+  return inOrder(Object.keys(metadata).filter((k) => !isReservedKey(k)))
     .flatMap((k) => diffValue(metadataPath(k), undefined, metadata[k]));
 }

@@ -5,7 +5,7 @@
 import type { Plan, PlanOptions } from '../core/change.js';
 import { emptyLedger, type LedgerState } from '../core/ledger.js';
 import type { LiveState, LiveTarget } from '../core/live.js';
-import { sensitive, type Desired, type Diagnostic, type Resource, type SecretHashes, type Sensitive } from '../core/model.js';
+import { sensitive, type Desired, type Diagnostic, type Resource, type Sensitive } from '../core/model.js';
 import { plan as makePlan } from '../core/plan.js';
 import { applyPlan, type ApplyReport, type StepResult } from './apply.js';
 import { toEngineError, type EngineError } from './errors.js';
@@ -58,8 +58,8 @@ async function observeAll(drivers: ReadonlyMap<string, Driver>, signal?: AbortSi
   return Object.fromEntries(entries);
 }
 
-/** Hashes already computed, per resource object and salt (resources are immutable values). */
-const hashMemo = new WeakMap<Resource<Sensitive>, { readonly salt: string; readonly hash: string; readonly secretHashes: SecretHashes }>();
+/** Hashed declarations already made, per resource object and salt (resources are immutable values). */
+const hashMemo = new WeakMap<Resource<Sensitive>, { readonly salt: string; readonly desired: Desired }>();
 
 /**
  * The declarations (Targets left out) with their salted spec and secret hashes. A resource object
@@ -71,8 +71,8 @@ export function desiredWithHashes(resources: readonly Resource<Sensitive>[], sal
   for (const r of resources) {
     if (r.kind === 'Target') continue;
     let h = hashMemo.get(r);
-    if (h === undefined || h.salt !== salt) hashMemo.set(r, (h = { salt, hash: hashSpec(salt, r), secretHashes: hashSecrets(salt, r) }));
-    out.push({ ...r, hash: h.hash, secretHashes: h.secretHashes } as Desired);
+    if (h === undefined || h.salt !== salt) hashMemo.set(r, (h = { salt, desired: { ...r, hash: hashSpec(salt, r), secretHashes: hashSecrets(salt, r) } as Desired }));
+    out.push(h.desired);
   }
   return out;
 }
