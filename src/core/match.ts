@@ -146,24 +146,13 @@ export function matchAll(ctx: PlanContext): Matches {
   return { byKey, byLive, diagnostics };
 }
 
-/** Keys of name references, per reference object: a pure memo, so a long-running mode looks a reference up without building its key again. */
-const refKeys = new WeakMap<object, { readonly kind: string; readonly key: Key }>();
-
-function refKey(kind: 'ServiceProvider' | 'ServicePackage', ref: Extract<ObjectRef, { by: 'name' }>): Key {
-  const known = refKeys.get(ref);
-  if (known !== undefined && known.kind === kind) return known.key;
-  const key = keyOf(kind, ref.name);
-  refKeys.set(ref, { kind, key });
-  return key;
-}
-
 /**
  * Resolves a reference to a provider or package on `target`: a declared one becomes its live id or
  * the create step that makes it; an id stays an id. Undefined: a name nobody declares there.
  */
 export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: string; kind: 'ServiceProvider' | 'ServicePackage' }, ref: ObjectRef): IdRef | undefined {
   if (ref.by === 'id') return { id: ref.id };
-  const d = ctx.desired.get(refKey(at.kind, ref));
+  const d = ctx.desired.get(keyOf(at.kind, ref.name));
   if (d === undefined || d.target !== at.target) return undefined;
   const m = matches.byKey.get(d.key); // the declaration's own key string: hashed once, not per reference
   return m?.found === 'live' ? { id: m.id } : { createdBy: `${d.key}#create` };

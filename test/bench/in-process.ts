@@ -20,7 +20,12 @@ import { median } from './child.js';
 const ENV = { [TOKEN_ENV]: 'bench-token', [API_KEY_ENV]: 'bench-api-key' };
 const SALT = 'bench-salt';
 
+/** `global.gc` when node runs with `--expose-gc` (as `npm run bench` does). */
+const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => {});
+
+/** CPU of `fn`, started on a freshly collected heap so earlier garbage is not billed to it. */
 function cpuMsOf(fn: () => void): number {
+  collect();
   const before = process.cpuUsage();
   fn();
   const used = process.cpuUsage(before);
@@ -53,7 +58,7 @@ async function inputsFor(dir: string, n: number): Promise<{ create: PlanInput; n
   return { create, noop: applyToLive(create, plan(create)) };
 }
 
-/** CPU of `plan()` for one size: the lowest of three runs after a warm-up. */
+/** CPU of `plan()` for one size: the lowest of five runs after a warm-up. */
 export interface PlannerCost {
   readonly objects: number;
   readonly createCpuMs: number;
@@ -62,11 +67,14 @@ export interface PlannerCost {
   readonly noopChanges: number;
 }
 
+const RUNS = [0, 1, 2, 3, 4];
+
 function costOf(inputs: { create: PlanInput; noop: PlanInput }, objects: number): PlannerCost {
   plan(inputs.create);
-  const createCpuMs = Math.min(...[0, 1, 2].map(() => cpuMsOf(() => plan(inputs.create))));
+  plan(inputs.noop);
+  const createCpuMs = Math.min(...RUNS.map(() => cpuMsOf(() => plan(inputs.create))));
   let noopChanges = 0;
-  const noopCpuMs = Math.min(...[0, 1, 2].map(() => cpuMsOf(() => {
+  const noopCpuMs = Math.min(...RUNS.map(() => cpuMsOf(() => {
     noopChanges = plan(inputs.noop).changes.filter((c) => c.action !== 'noop').length;
   })));
   return { objects, createCpuMs, noopCpuMs, noopChanges };
