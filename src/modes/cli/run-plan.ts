@@ -16,7 +16,8 @@ export async function runPlan(opts: PlanCommandOptions & { detailedExitcode: boo
       printError(outcome.error);
       return 1;
     case 'planned': {
-      process.stdout.write(renderPlanFor(outcome.plan, opts.output, outcome.embedded, opts.stateDir));
+      const rendered = renderPlanFor(outcome.plan, opts.output, outcome.embedded, opts.stateDir);
+      process.stdout.write(rendered.endsWith('\n') ? rendered : `${rendered}\n`);
       const counts = outcome.plan.changes.map((c) => c.action);
       if (counts.includes('blocked')) return 1;
       const changed = counts.some((a) => a !== 'noop');
