@@ -98,9 +98,12 @@ export interface Blocker {
   readonly by?: { readonly kind: ManagedKind; readonly name?: string; readonly id?: string };
 }
 
-/** What the ledger records once every step of a change has succeeded. */
+/**
+ * What the ledger records once every step of a change has succeeded. `movedFrom`: the entry of a
+ * renamed declaration, dropped when this one is set, so the object changes key instead of owner.
+ */
 export type LedgerUpdate =
-  | { readonly set: Omit<LedgerEntry, 'externalId'> & { readonly externalId: IdRef } }
+  | { readonly set: Omit<LedgerEntry, 'externalId'> & { readonly externalId: IdRef }; readonly movedFrom?: Key }
   | { readonly remove: Key };
 
 /** One resource's change, as people read it. */

@@ -93,6 +93,7 @@ export function changesLedger(entry: LedgerEntry | undefined, update: LedgerUpda
   const sameId = 'id' in s.externalId && s.externalId.id === entry.externalId;
   return (
     !sameId ||
+    s.key !== entry.key ||
     s.hash !== entry.hash ||
     s.state !== entry.state ||
     s.target !== entry.target ||

@@ -1,17 +1,26 @@
 /**
  * Matches each desired resource to the live object it manages: by the ledger's external id, else
  * (no entry, or a pending create whose answer was lost) by the reserved name marker on streamwise
- * or by projectName on bluzone. An object another configuration owns, or an unmanaged project with
- * the same name, blocks the resource instead of being taken over.
+ * or by projectName on bluzone, else, for a renamed declaration, by the platform name of an owned
+ * object whose declaration is gone (rename.ts). An object another configuration owns, or an
+ * unmanaged project with the same name, blocks the resource instead of being taken over.
  */
 import type { Blocker, IdRef } from './change.js';
 import { bluzoneOf, entryOf, liveOfKind, streamwiseOf, type PlanContext, type StreamwiseKind } from './context.js';
 import type { LedgerEntry } from './ledger.js';
+import { matchRenames } from './rename.js';
 import { META_OWNER, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind, type ObjectRef, type OfKind } from './model.js';
 
 /** How a declaration relates to live state: the object it manages, none yet, or blocked from taking one. */
 export type Match =
-  | { readonly found: 'live'; readonly id: string; readonly entry?: LedgerEntry; readonly adopted: boolean }
+  | {
+      readonly found: 'live';
+      readonly id: string;
+      readonly entry?: LedgerEntry;
+      readonly adopted: boolean;
+      /** The old key of a renamed declaration whose entry (`entry`, secret hashes dropped) it takes over. */
+      readonly renamedFrom?: Key;
+    }
   | { readonly found: 'none'; readonly entry?: LedgerEntry }
   | { readonly found: 'blocked'; readonly blocker: Blocker };
 
@@ -20,6 +29,8 @@ export interface Matches {
   readonly byKey: ReadonlyMap<Key, Match>;
   /** target -> kind -> live id -> key of the declaration (or owned ledger entry) of that object. */
   readonly byLive: LiveKeys;
+  /** Old keys of renamed declarations: their entries move to the new keys and prune leaves them alone. */
+  readonly renamedFrom: ReadonlySet<Key>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -142,8 +153,15 @@ export function matchAll(ctx: PlanContext): Matches {
     byKey.set(d.key, m);
     if (m.found === 'live' && d.kind !== 'ProjectDefaults') setLiveKey(byLive, { target: d.target, kind: d.kind, id: m.id }, d.key);
   }
-  for (const e of ctx.undeclared) if (e.state === 'applied') setLiveKey(byLive, { target: e.target, kind: e.kind, id: e.externalId }, e.key);
-  return { byKey, byLive, diagnostics };
+  const renames = matchRenames(ctx, byKey, byLive, diagnostics);
+  for (const key of renames.keys()) {
+    const m = byKey.get(key);
+    const d = ctx.desired.get(key);
+    if (m?.found === 'live' && d !== undefined && d.kind !== 'ProjectDefaults') setLiveKey(byLive, { target: d.target, kind: d.kind, id: m.id }, key);
+  }
+  const renamedFrom = new Set(renames.values());
+  for (const e of ctx.undeclared) if (e.state === 'applied' && !renamedFrom.has(e.key)) setLiveKey(byLive, { target: e.target, kind: e.kind, id: e.externalId }, e.key);
+  return { byKey, byLive, renamedFrom, diagnostics };
 }
 
 /**

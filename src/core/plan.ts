@@ -10,15 +10,22 @@ import { buildContext, cmp } from './context.js';
 import { wireDependencies } from './dependencies.js';
 import { keyOfStep, type Draft } from './draft.js';
 import { propagateBlocked, toWaves, type Waves } from './graph.js';
-import { matchAll, type PlanScope } from './match.js';
+import { matchAll, matchOf, type PlanScope } from './match.js';
 import { assertNever, type Desired, type Diagnostic } from './model.js';
 import { planContainer } from './plan-container.js';
 import { planDefaults, planProject } from './plan-project.js';
 import { planProvider } from './plan-provider.js';
 import { guardDeletes, planPrune } from './prune.js';
+import { asRename } from './rename.js';
 import { simulate, type Simulation } from './rules.js';
 
 function planDesired(scope: PlanScope, d: Desired, diags: Diagnostic[]): Draft {
+  const m = matchOf(scope, d.key);
+  if (m.found === 'live' && m.renamedFrom !== undefined) return asRename(planKind(scope, d, diags), m.renamedFrom);
+  return planKind(scope, d, diags);
+}
+
+function planKind(scope: PlanScope, d: Desired, diags: Diagnostic[]): Draft {
   switch (d.kind) {
     case 'ServiceProvider':
       return planProvider(scope, d);

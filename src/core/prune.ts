@@ -53,6 +53,7 @@ export function planPrune(scope: PlanScope, diags: Diagnostic[]): Draft[] {
   const out: Draft[] = [];
   const unobserved = new Map<string, number>();
   for (const entry of scope.ctx.undeclared) {
+    if (scope.matches.renamedFrom.has(entry.key)) continue; // renamed: its declaration's change moves it
     const t = scope.ctx.targets.get(entry.target);
     if (t === undefined) unobserved.set(entry.target, (unobserved.get(entry.target) ?? 0) + 1);
     else if (scope.ctx.input.options.prune) out.push(pruneOne(scope, entry, t));

@@ -106,8 +106,12 @@ function snapshot(draft: LedgerDraft): LedgerState {
 }
 
 function applyLedgerUpdate(draft: LedgerDraft, update: LedgerUpdate, ids: ReadonlyMap<string, string>): void {
-  if ('remove' in update) draft.entries.delete(update.remove);
-  else draft.entries.set(update.set.key, { ...update.set, externalId: resolveRef(update.set.externalId, ids).id });
+  if ('remove' in update) {
+    draft.entries.delete(update.remove);
+    return;
+  }
+  if (update.movedFrom !== undefined) draft.entries.delete(update.movedFrom); // a rename: one owner, under the new key
+  draft.entries.set(update.set.key, { ...update.set, externalId: resolveRef(update.set.externalId, ids).id });
 }
 
 /** Marks the creates of a wave as pending in the ledger before any of them is sent; true when any was marked. */

@@ -7,6 +7,7 @@ import { isSensitive, type Resource, type Sensitive } from '../../src/core/model
 import { loadDesired } from '../../src/modes/desired.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { targetsYaml } from '../support/targets.js';
 
 const QUICKSTART = new URL('../../examples/quickstart', import.meta.url).pathname;
 
@@ -131,16 +132,7 @@ describe('syncwise export --adopt of objects made outside syncwise', () => {
     const owner = { defaultOwnerEmail: 'o@example.com', defaultOwnerPassword: SECRETS.DEMO_OWNER_PASSWORD };
     await sb.bz('POST', '/projects/_create', { projectName: 'Demo', ...owner, remoteStorage: storage, remoteConsumer: consumer });
     await sb.bz('POST', '/projects/_create', { projectName: 'No consumer', ...owner, remoteStorage: storage });
-    writeFileSync(join(dir, 'targets.yaml'), `apiVersion: syncwise.io/v1alpha1
-kind: Target
-metadata: { name: sw }
-spec: { api: streamwise, url: "${sb.url}", token: { valueFrom: { env: SW_TOKEN } } }
----
-apiVersion: syncwise.io/v1alpha1
-kind: Target
-metadata: { name: bz }
-spec: { api: bluzone, url: "${sb.url}", serviceProviderId: "${sb.serviceProviderId}", apiKey: { valueFrom: { env: BZ_KEY } } }
-`);
+    writeFileSync(join(dir, 'targets.yaml'), `${targetsYaml(sb)}\n`);
   });
   afterAll(async () => {
     await sb.close();

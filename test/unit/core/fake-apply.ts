@@ -83,7 +83,9 @@ function record(ledger: LedgerState, update: LedgerUpdate, run: Run): LedgerStat
     const { [update.remove]: _gone, ...rest } = ledger.entries;
     return { ...ledger, entries: rest };
   }
-  return { ...ledger, entries: { ...ledger.entries, [update.set.key]: { ...update.set, externalId: resolve(update.set.externalId, run) } } };
+  const { [update.movedFrom ?? '']: _moved, ...kept } = ledger.entries;
+  const entries = update.movedFrom === undefined ? ledger.entries : kept;
+  return { ...ledger, entries: { ...entries, [update.set.key]: { ...update.set, externalId: resolve(update.set.externalId, run) } } };
 }
 
 /** The live state and ledger after every step of the plan succeeded. */

@@ -50,11 +50,12 @@ function checkOwnership(i: PlanInput, p: Plan): void {
   const sw = i.live.sw;
   const foreign = new Set(sw?.api === 'streamwise' ? [...sw.providers, ...sw.packages, ...sw.subscriptions].filter((o) => o.metadata[META_OWNER] === 'team-b').map((o) => o.id) : []);
   const replaced = new Set(p.changes.filter((c) => c.action === 'replace').map((c) => c.key));
+  const ownedAs = new Map(p.changes.flatMap((c) => (c.ledger && 'set' in c.ledger && c.ledger.movedFrom !== undefined ? [[c.key, c.ledger.movedFrom]] : [])));
   for (const s of p.steps) {
     const op = s.operation;
     if (op.type.endsWith('.delete') && 'id' in op) {
       if (!replaced.has(s.key)) expect(i.options.prune).toBe(true);
-      expect(i.ledger.entries[s.key]?.externalId).toBe(op.id);
+      expect(i.ledger.entries[ownedAs.get(s.key) ?? s.key]?.externalId).toBe(op.id);
     }
     if ('id' in op) expect(foreign.has(typeof op.id === 'string' ? op.id : 'id' in op.id ? op.id.id : '')).toBe(false);
   }
