@@ -13,6 +13,7 @@ import { findFiles, type FoundFile } from './find-files.js';
 import { declarationsFromText, type TextResult } from './from-text.js';
 import { listSecrets } from './map-secrets.js';
 import { DEFAULT_MAX_DEPTH } from './parse.js';
+import type { FieldPath } from './locate.js';
 import { fieldDiagnostic } from './problem.js';
 import { readCapped, type CappedRead } from './read-capped.js';
 import { isInside } from './secret-policies.js';
@@ -91,23 +92,48 @@ export async function readDeclarationText(file: string, maxBytes: number): Promi
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** A `valueFrom.file` secret of a declaration: the absolute file and the secret's field. */
+export interface FileSecretRef {
+  readonly declared: Declared;
+  /** The absolute path the declaration reads. */
+  readonly file: string;
+  /** The secret's field, e.g. `['spec', 'properties', 'secret']`. */
+  readonly path: FieldPath;
+}
+
+/** Every `valueFrom.file` secret of `declared`, in declaration and field order. */
+export function fileSecretsOf(declared: readonly Declared[]): FileSecretRef[] {
+  const out: FileSecretRef[] = [];
+  for (const d of declared) for (const { value, path } of listSecrets(d)) if (value.from === 'file') out.push({ declared: d, file: value.path, path });
+  return out;
+}
+
+/**
+ * The `CONFIG_PATH_ESCAPE` diagnostics of file secrets whose real path (`realOf`, symbolic links
+ * resolved; undefined for a file that does not exist yet) is outside `realRoot`. Pure.
+ */
+export function linkEscapes(refs: readonly FileSecretRef[], realRoot: string, realOf: (file: string) => string | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const ref of refs) {
+    const real = realOf(ref.file);
+    if (real === undefined || isInside(realRoot, real)) continue;
+    const at = [...ref.path, 'valueFrom', 'file'];
+    out.push(fieldDiagnostic(ref.declared.origin, at, 'CONFIG_PATH_ESCAPE', `${formatPath(at)} leads outside the configuration root through a symbolic link (allow it with --allow-outside-root)`));
+  }
+  return out;
+}
+
 /**
  * Reports `valueFrom.file` paths that stay inside the root as written but lead out of it through a
  * symbolic link. A file that does not exist yet is not a problem here (validate needs no secrets).
  */
 export async function secretLinkProblems(declared: readonly Declared[], root: string): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
+  const refs = fileSecretsOf(declared);
+  if (refs.length === 0) return [];
   const realRoot = await realpath(root).catch(() => root);
-  for (const d of declared) {
-    for (const { value, path } of listSecrets(d)) {
-      if (value.from !== 'file') continue;
-      const real = await realpath(value.path).catch(() => undefined);
-      if (real === undefined || isInside(realRoot, real)) continue;
-      const at = [...path, 'valueFrom', 'file'];
-      out.push(fieldDiagnostic(d.origin, at, 'CONFIG_PATH_ESCAPE', `${formatPath(at)} leads outside the configuration root through a symbolic link (allow it with --allow-outside-root)`));
-    }
-  }
-  return out;
+  const real = new Map<string, string | undefined>();
+  for (const { file } of refs) if (!real.has(file)) real.set(file, await realpath(file).catch(() => undefined));
+  return linkEscapes(refs, realRoot, (file) => real.get(file));
 }
 
 async function loadOne(found: FoundFile, options: LoadOptions): Promise<TextResult> {

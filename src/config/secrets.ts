@@ -21,8 +21,11 @@ export interface SecretSources {
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
-/** Reads a regular file of at most 64 KiB (a pipe or a 20 MB file is refused without waiting or loading it). */
-async function readSecretFile(path: string): Promise<string> {
+/**
+ * Reads a regular file of at most 64 KiB (a pipe or a 20 MB file is refused without waiting or
+ * loading it): the default `SecretSources.readFile`. Errors carry the `code` the resolver reports.
+ */
+export async function readSecretFile(path: string): Promise<string> {
   const read = await readCapped(path, MAX_SECRET_FILE_BYTES);
   if (Buffer.isBuffer(read)) return read.toString('utf8');
   const code = { 'too-large': 'EFBIG', directory: 'EISDIR', 'not-a-file': 'ENOTREG' }[read];

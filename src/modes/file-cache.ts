@@ -1,9 +1,10 @@
 /**
  * Incremental desired state for the long-running modes: every declaration file is kept with the
  * hash of its content and what it parsed to, so a change re-reads and re-parses only the files it
- * names (a one-file edit in a 10,000-object repository parses one file). The cross-file checks and
- * secret resolution then run over the cached set, and the last valid desired state is kept while
- * an edit is invalid.
+ * names (a one-file edit in a 10,000-object repository parses one file). The cross-file checks then
+ * run over the cached set; secrets are resolved again only for declarations whose file, target or
+ * secret values changed, and a `valueFrom.file` secret is read again only when its file changed
+ * (see secret-files.ts). The last valid desired state is kept while an edit is invalid.
  */
 import { createHash } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
@@ -11,9 +12,9 @@ import { extname } from 'node:path';
 import { checkDeclarations } from '../config/check-declarations.js';
 import { findFiles } from '../config/find-files.js';
 import { declarationsFromText } from '../config/from-text.js';
-import { DEFAULT_MAX_FILE_BYTES, readDeclarationText, secretLinkProblems } from '../config/load-files.js';
-import { resolveSecrets } from '../config/secrets.js';
+import { DEFAULT_MAX_FILE_BYTES, fileSecretsOf, linkEscapes, readDeclarationText, type FileSecretRef } from '../config/load-files.js';
 import { hasErrors } from '../core/diagnostics.js';
+import { createSecretFiles, type SecretFiles, type SecretFilesRun } from './secret-files.js';
 import { createStableResources, type StableResources } from './stable-resources.js';
 import type { Declared, Diagnostic, Resource, Sensitive } from '../core/model.js';
 
@@ -34,6 +35,8 @@ export interface FileCacheStats {
   readonly parses: number;
   /** Reads whose content hash matched the cached one (no parse). */
   readonly unchanged: number;
+  /** `valueFrom.file` secrets read (a secret file is read again only when it changed). */
+  readonly secretReads: number;
 }
 
 /** What one `update` or `scan` changed. */
@@ -46,7 +49,13 @@ export interface CacheUpdate {
 
 /** The desired state over the cached files. */
 export type DesiredSnapshot =
-  | { readonly valid: true; readonly resources: readonly Resource<Sensitive>[]; readonly diagnostics: readonly Diagnostic[] }
+  | {
+      readonly valid: true;
+      readonly resources: readonly Resource<Sensitive>[];
+      readonly diagnostics: readonly Diagnostic[];
+      /** The resources whose secrets were resolved for this snapshot; the others are earlier snapshots' objects. */
+      readonly resolved: readonly Resource<Sensitive>[];
+    }
   | {
       readonly valid: false;
       readonly diagnostics: readonly Diagnostic[];
@@ -59,7 +68,7 @@ export interface FileCache {
   scan(): Promise<CacheUpdate>;
   /** Re-reads only the named paths (changed, added, removed files or directories); lists only when a path is new. */
   update(paths: Iterable<string>): Promise<CacheUpdate>;
-  /** Cross-file checks and secret resolution over the cached declarations. */
+  /** Cross-file checks over the cached declarations, the symbolic link check of every secret file, and secret resolution where something changed. */
   desired(): Promise<DesiredSnapshot>;
   stats(): FileCacheStats;
 }
@@ -71,6 +80,8 @@ export interface FileCacheOptions {
   readonly allowOutsideRoot?: boolean;
   /** Where `valueFrom.env` secrets are read. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The clock that tells a secret file written just now from an older one. @default Date.now */
+  readonly now?: () => number;
 }
 
 interface Entry {
@@ -78,6 +89,8 @@ interface Entry {
   readonly hash: string;
   readonly declared: readonly Declared[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Its `valueFrom.file` secrets, found once when the file is parsed. */
+  readonly fileSecrets: readonly FileSecretRef[];
 }
 
 const within = (file: string, path: string): boolean => file === path || file.startsWith(path.endsWith('/') ? path : `${path}/`);
@@ -95,6 +108,7 @@ interface CacheState {
   lastValid: readonly Resource<Sensitive>[] | undefined;
   readonly counts: { listings: number; reads: number; parses: number; unchanged: number };
   readonly stable: StableResources;
+  readonly secretFiles: SecretFiles;
 }
 
 /** Reads one file and parses it when its content hash changed. */
@@ -110,7 +124,7 @@ async function refresh(s: CacheState, file: string, root: string): Promise<'pars
   s.counts.parses += 1;
   const allowOutsideRoot = s.options.allowOutsideRoot ?? false;
   const result = typeof text === 'string' ? declarationsFromText(text, file, { root, allowOutsideRoot }) : { declared: [], diagnostics: [text] };
-  s.entries.set(file, { root, hash, ...result });
+  s.entries.set(file, { root, hash, ...result, fileSecrets: fileSecretsOf(result.declared) });
   return 'parsed';
 }
 
@@ -148,26 +162,27 @@ async function update(s: CacheState, paths: Iterable<string>): Promise<CacheUpda
  * `valueFrom.file` paths that lead out of their root through a symbolic link. Checked on every
  * run, not only when a file is parsed: a link can be re-pointed without the declaration changing.
  */
-async function linkProblems(s: CacheState, files: readonly string[]): Promise<Diagnostic[]> {
+function linkProblems(s: CacheState, entries: readonly Entry[], secrets: SecretFilesRun): Diagnostic[] {
   if (s.options.allowOutsideRoot === true) return [];
-  const entries = files.flatMap((f) => s.entries.get(f) ?? []);
-  return (await Promise.all(entries.map((e) => secretLinkProblems(e.declared, e.root)))).flat();
+  return entries.flatMap((e) => (e.fileSecrets.length === 0 ? [] : linkEscapes(e.fileSecrets, secrets.realPath(e.root) ?? e.root, (f) => secrets.realPath(f))));
 }
 
 async function desired(s: CacheState): Promise<DesiredSnapshot> {
-  const files = [...s.entries.keys()].sort();
-  const own = files.flatMap((f) => s.entries.get(f)?.diagnostics ?? []);
-  const sources = files.flatMap((f) => s.entries.get(f)?.declared ?? []);
+  const entries = [...s.entries.keys()].sort().flatMap((f) => s.entries.get(f) ?? []);
+  const sources = entries.flatMap((e) => e.declared);
   const checked = checkDeclarations(sources);
-  const diagnostics = [...s.listingDiagnostics, ...own, ...(await linkProblems(s, files)), ...checked.diagnostics];
+  const withSecrets = entries.filter((e) => e.fileSecrets.length > 0);
+  const secrets = await s.secretFiles.refresh(withSecrets.flatMap((e) => e.fileSecrets.map((f) => f.file)), withSecrets.map((e) => e.root));
+  const diagnostics = [...s.listingDiagnostics, ...entries.flatMap((e) => e.diagnostics), ...linkProblems(s, withSecrets, secrets), ...checked.diagnostics];
   const invalid = (all: readonly Diagnostic[]): DesiredSnapshot => ({ valid: false, diagnostics: all, ...(s.lastValid ? { lastValid: s.lastValid } : {}) });
   if (hasErrors(diagnostics)) return invalid(diagnostics);
-  const resolved = await resolveSecrets(checked.declared, { env: s.options.env ?? process.env });
-  const all = [...diagnostics, ...resolved.diagnostics];
+  const env = s.options.env ?? process.env;
+  const resolution = await s.stable.resolve({ sources, declared: checked.declared }, { env, readFile: secrets.readFile, knownFile: secrets.known });
+  const all = [...diagnostics, ...resolution.diagnostics];
   if (hasErrors(all)) return invalid(all);
-  const resources = s.stable.stabilize(sources, resolved.resources);
-  s.lastValid = resources;
-  return { valid: true, resources, diagnostics: all };
+  resolution.keep();
+  s.lastValid = resolution.resources;
+  return { valid: true, resources: resolution.resources, diagnostics: all, resolved: resolution.resolved };
 }
 
 /** Creates an empty cache; the first `scan()` fills it. */
@@ -175,6 +190,7 @@ export function createFileCache(options: FileCacheOptions): FileCache {
   const s: CacheState = {
     options, entries: new Map(), roots: new Map(), listingDiagnostics: [], lastValid: undefined,
     counts: { listings: 0, reads: 0, parses: 0, unchanged: 0 }, stable: createStableResources(),
+    secretFiles: createSecretFiles(options.now ? { now: options.now } : {}),
   };
   return {
     scan: async () => {
@@ -183,6 +199,6 @@ export function createFileCache(options: FileCacheOptions): FileCache {
     },
     update: (paths) => update(s, paths),
     desired: () => desired(s),
-    stats: () => ({ files: s.entries.size, ...s.counts }),
+    stats: () => ({ files: s.entries.size, ...s.counts, secretReads: s.secretFiles.reads() }),
   };
 }

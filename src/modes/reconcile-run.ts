@@ -159,7 +159,7 @@ export async function reconcileFromCache(ctx: RunContext, input: CachedRunInput)
   if (update.changed) log.info({ parsed: update.parsed.length, removed: update.removed.length, files: input.cache.stats().files }, 'declarations read');
   const snapshot = await input.cache.desired();
   if (snapshot.valid) {
-    registerSecrets(snapshot.resources);
+    registerSecrets(snapshot.resolved); // the other resources were registered with an earlier snapshot
     logDiagnostics(log, snapshot.diagnostics);
     return reconcileAndReport(ctx, { resources: snapshot.resources, reason: input.reason, signal: input.signal, log });
   }

@@ -1,0 +1,154 @@
+/**
+ * File-backed secrets (`valueFrom.file`) for the long-running modes. Every run looks at each secret
+ * file again (one `lstat`, and a `realpath` per directory), but reads one only when what it sees
+ * changed: device, inode, size, modification or status-change time. A one-file edit in a
+ * 10,000-object repository with 300 secret files then reads none of them, and a rotated secret is
+ * still read on the next run: writing a file changes its times, and replacing it (a rename, or a
+ * re-pointed link as Kubernetes does for mounted Secrets) changes its inode as well.
+ *
+ * A file whose times are less than 2 s older than the moment it was read is read again on the next
+ * run: a second write within the file system's timestamp granularity, with the same size, would
+ * otherwise look unchanged (git treats such "racily clean" index entries the same way).
+ */
+import type { BigIntStats } from 'node:fs';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { readSecretFile } from '../config/secrets.js';
+
+/** A read is trusted on later runs only when the file's times were at least this much older than the read. */
+const RACY_MS = 2000;
+
+/** What one run saw of a secret file. */
+interface Look {
+  /** The path with every symbolic link resolved; undefined when the file cannot be looked at (it does not exist). */
+  readonly real?: string;
+  /** Device, inode, size and times of the file a read would open. */
+  readonly signature?: string;
+  /** The later of its modification and status-change times, in ms. */
+  readonly changedAtMs: number;
+}
+
+interface Content {
+  readonly signature: string;
+  readonly text: string;
+  /** False when the file had changed too recently to trust its signature: read it again next run. */
+  readonly trusted: boolean;
+}
+
+/** The secret files of one run. */
+export interface SecretFilesRun {
+  /** A path's real path (links resolved), for the check that a secret stays inside its root; undefined when it does not exist. */
+  realPath(path: string): string | undefined;
+  /** The text of a file when it is known this run (unchanged since it was read, or read this run); undefined otherwise. */
+  known(path: string): string | undefined;
+  /** Reads a file as `SecretSources.readFile` does, from memory when it is known; errors keep their `code`. */
+  readFile(path: string): Promise<string>;
+}
+
+/** Secret file contents kept across runs. */
+export interface SecretFiles {
+  /** Looks at `files` (and resolves `roots`), forgets what changed and every file no longer named. */
+  refresh(files: Iterable<string>, roots: Iterable<string>): Promise<SecretFilesRun>;
+  /** Secret files read so far. */
+  reads(): number;
+}
+
+/** Options of `createSecretFiles`. */
+export interface SecretFilesOptions {
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+function signatureOf(s: BigIntStats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+function changedAtMs(s: BigIntStats): number {
+  return Number((s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs) / 1_000_000n);
+}
+
+/** `realpath`, once per path in a run (all secret files of a repository usually share one directory). */
+type RealPathOf = (path: string) => Promise<string | undefined>;
+
+async function look(path: string, realPathOf: RealPathOf): Promise<Look> {
+  const own = await lstat(path, { bigint: true }).catch(() => undefined);
+  if (own === undefined) return { changedAtMs: 0 };
+  if (!own.isSymbolicLink()) {
+    const dir = await realPathOf(dirname(path));
+    return { ...(dir !== undefined ? { real: join(dir, basename(path)) } : {}), signature: signatureOf(own), changedAtMs: changedAtMs(own) };
+  }
+  const [real, target] = await Promise.all([realPathOf(path), stat(path, { bigint: true }).catch(() => undefined)]);
+  if (target === undefined) return { ...(real !== undefined ? { real } : {}), changedAtMs: 0 };
+  return { ...(real !== undefined ? { real } : {}), signature: signatureOf(target), changedAtMs: changedAtMs(target) };
+}
+
+function memoRealPath(): RealPathOf {
+  const memo = new Map<string, Promise<string | undefined>>();
+  return (path) => {
+    let p = memo.get(path);
+    if (p === undefined) memo.set(path, (p = realpath(path).catch(() => undefined)));
+    return p;
+  };
+}
+
+interface Store {
+  readonly now: () => number;
+  /** The text of each file read, while it is unchanged (and was not read too soon after a change). */
+  contents: Map<string, Content>;
+  reads: number;
+}
+
+/** What a run saw: each secret file, and the real path of each root. */
+interface Seen {
+  readonly files: ReadonlyMap<string, Look>;
+  readonly roots: ReadonlyMap<string, string | undefined>;
+}
+
+async function lookAll(files: Iterable<string>, roots: Iterable<string>): Promise<Seen> {
+  const realPathOf = memoRealPath();
+  const [looks, reals] = await Promise.all([
+    Promise.all([...new Set(files)].map(async (p): Promise<[string, Look]> => [p, await look(p, realPathOf)])),
+    Promise.all([...new Set(roots)].map(async (r): Promise<[string, string | undefined]> => [r, await realPathOf(r)])),
+  ]);
+  return { files: new Map(looks), roots: new Map(reals) };
+}
+
+function runOf(store: Store, seen: Seen): SecretFilesRun {
+  const reading = new Map<string, Promise<string>>(); // two declarations reading one file read it once
+  const read = async (p: string): Promise<string> => {
+    store.reads += 1;
+    const text = await readSecretFile(p);
+    const l = seen.files.get(p);
+    if (l?.signature !== undefined) store.contents.set(p, { signature: l.signature, text, trusted: store.now() - l.changedAtMs >= RACY_MS });
+    return text;
+  };
+  return {
+    realPath: (p) => (seen.files.has(p) ? seen.files.get(p)?.real : seen.roots.get(p)),
+    known: (p) => store.contents.get(p)?.text,
+    readFile(p) {
+      const c = store.contents.get(p);
+      if (c !== undefined) return Promise.resolve(c.text);
+      let r = reading.get(p);
+      if (r === undefined) reading.set(p, (r = read(p)));
+      return r;
+    },
+  };
+}
+
+/** Creates an empty store; the first run reads every secret file. */
+export function createSecretFiles(options: SecretFilesOptions = {}): SecretFiles {
+  const store: Store = { now: options.now ?? Date.now, contents: new Map(), reads: 0 };
+  return {
+    async refresh(files, roots) {
+      const seen = await lookAll(files, roots);
+      const kept = new Map<string, Content>();
+      for (const [p, l] of seen.files) {
+        const c = store.contents.get(p);
+        if (c !== undefined && c.trusted && c.signature === l.signature) kept.set(p, c);
+      }
+      store.contents = kept;
+      return runOf(store, seen);
+    },
+    reads: () => store.reads,
+  };
+}
