@@ -6,7 +6,7 @@
 import { renderLocation } from '../core/diagnostics.js';
 import type { Declared, Diagnostic } from '../core/model.js';
 import { assignTargets } from './assign-targets.js';
-import { checkReferences, indexByKey } from './check-references.js';
+import { checkReferences, indexByName } from './check-references.js';
 import { fieldDiagnostic, fieldOrigin, type SourceOrigin } from './problem.js';
 
 /** Options of `checkDeclarations`. */
@@ -71,8 +71,8 @@ function uniquenessProblems(declared: readonly Declared[]): Diagnostic[] {
  * given). Never throws; every problem is a diagnostic on the field concerned.
  */
 export function checkDeclarations(declared: readonly Declared[], options: CheckOptions = {}): CheckResult {
-  const index = indexByKey(declared, options.rejected);
-  const assigned = assignTargets(declared, index.rejected);
-  const diagnostics = [...assigned.diagnostics, ...uniquenessProblems(assigned.declared), ...checkReferences(assigned.declared, indexByKey(assigned.declared, index.rejected))];
+  const rejected = new Set(options.rejected);
+  const assigned = assignTargets(declared, rejected);
+  const diagnostics = [...assigned.diagnostics, ...uniquenessProblems(assigned.declared), ...checkReferences(assigned.declared, indexByName(assigned.declared, rejected))];
   return { declared: assigned.declared, diagnostics };
 }
