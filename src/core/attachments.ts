@@ -87,9 +87,17 @@ export function attachmentLabels(list: readonly ResolvedAttachment[]): string[] 
   return list.map((a) => (a.isDefault ? `${a.label} (default)` : a.label));
 }
 
-/** Whether two attachment lists hold the same providers with the same default. */
+/**
+ * Whether two attachment lists of one target hold the same providers with the same default. Both
+ * come sorted by label and then id, and a label follows from the id, so equal lists are nearly
+ * always equal element by element: that is checked first, without building a string per list
+ * (this runs for every package and subscription of a plan).
+ */
 export function sameAttachments(a: readonly ResolvedAttachment[], b: readonly ResolvedAttachment[]): boolean {
   if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i]?.sim === b[i]?.sim && a[i]?.isDefault === b[i]?.isDefault) i++;
+  if (i === a.length) return true;
   const key = (l: readonly ResolvedAttachment[]): string => inOrder(l.map((x) => `${x.sim}${x.isDefault ? '*' : ''}`)).join(',');
   return key(a) === key(b);
 }

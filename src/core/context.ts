@@ -5,7 +5,10 @@
 import type { LedgerEntry } from './ledger.js';
 import type { LiveBluzone, LivePackage, LiveProject, LiveProvider, LiveStreamwise, LiveSubscription } from './live.js';
 import type { PlanInput } from './change.js';
-import { META_NAME, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind } from './model.js';
+import { META_NAME, type Desired, type Diagnostic, type Key, type ManagedKind, type OfKind } from './model.js';
+
+/** The kinds a declaration can reference by name. */
+export type ReferableKind = 'ServiceProvider' | 'ServicePackage';
 
 /** The kinds that live on a streamwise target. */
 export type StreamwiseKind = 'ServiceProvider' | 'ServicePackage' | 'Subscription';
@@ -19,8 +22,8 @@ export interface StreamwiseIndex {
   readonly providers: ReadonlyMap<string, LiveProvider>;
   readonly packages: ReadonlyMap<string, LivePackage>;
   readonly subscriptions: ReadonlyMap<string, LiveSubscription>;
-  /** `<kind>/<syncwise.io/name>` -> live objects carrying that marker, sorted by id. */
-  readonly byMarker: ReadonlyMap<string, readonly LiveStreamwiseObject[]>;
+  /** kind -> `syncwise.io/name` marker -> live objects carrying it, sorted by id (no key string built per live object). */
+  readonly byMarker: { readonly [K in StreamwiseKind]: ReadonlyMap<string, readonly LiveStreamwiseObject[]> };
 }
 
 /** One bluzone target's live state, indexed by projectId and by projectName. */
@@ -40,6 +43,11 @@ export interface PlanContext {
   readonly targets: ReadonlyMap<string, TargetIndex>;
   /** Desired resources by key, in key order; only those on an observed target of the right api. */
   readonly desired: ReadonlyMap<Key, Desired>;
+  /**
+   * The same providers and packages by name: a reference is looked up without building and
+   * hashing a `<kind>/<name>` key (35,000 references in a 10,000-object plan).
+   */
+  readonly referable: { readonly [K in ReferableKind]: ReadonlyMap<string, OfKind<Desired, K>> };
   /** Names of targets that have at least one desired resource. */
   readonly desiredTargets: ReadonlySet<string>;
   /** Ledger entries whose key is not declared (prune candidates), in key order. */
@@ -61,19 +69,25 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function markerIndex(live: LiveStreamwise): Map<string, LiveStreamwiseObject[]> {
-  const out = new Map<string, LiveStreamwiseObject[]>();
-  const add = (kind: StreamwiseKind, o: LiveStreamwiseObject): void => {
-    const name = o.metadata[META_NAME];
-    if (typeof name !== 'string') return;
-    const k = keyOf(kind, name);
-    out.set(k, [...(out.get(k) ?? []), o]);
+function markerIndex(live: LiveStreamwise): StreamwiseIndex['byMarker'] {
+  const index = (list: readonly LiveStreamwiseObject[]): Map<string, LiveStreamwiseObject[]> => {
+    const out = new Map<string, LiveStreamwiseObject[]>();
+    for (const o of list) {
+      const name = o.metadata[META_NAME];
+      if (typeof name !== 'string') continue;
+      const same = out.get(name);
+      if (same === undefined) out.set(name, [o]);
+      else same.push(o);
+    }
+    for (const same of out.values()) if (same.length > 1) same.sort((a, b) => cmp(a.id, b.id));
+    return out;
   };
-  for (const o of live.providers) add('ServiceProvider', o);
-  for (const o of live.packages) add('ServicePackage', o);
-  for (const o of live.subscriptions) add('Subscription', o);
-  for (const list of out.values()) list.sort((a, b) => cmp(a.id, b.id));
-  return out;
+  return { ServiceProvider: index(live.providers), ServicePackage: index(live.packages), Subscription: index(live.subscriptions) };
+}
+
+/** The live objects of `kind` whose `syncwise.io/name` marker is `name`, sorted by id. */
+export function markedAs(t: StreamwiseIndex, kind: StreamwiseKind, name: string): readonly LiveStreamwiseObject[] {
+  return t.byMarker[kind].get(name) ?? [];
 }
 
 function indexTarget(live: LiveStreamwise | LiveBluzone): TargetIndex {
@@ -129,12 +143,17 @@ export function buildContext(input: PlanInput): PlanContext {
   }
   const diagnostics: Diagnostic[] = [];
   const desired = indexDesired(input, targets, diagnostics);
+  const referable = { ServiceProvider: new Map<string, OfKind<Desired, 'ServiceProvider'>>(), ServicePackage: new Map<string, OfKind<Desired, 'ServicePackage'>>() };
+  for (const d of desired.values()) {
+    if (d.kind === 'ServiceProvider') referable.ServiceProvider.set(d.name, d);
+    else if (d.kind === 'ServicePackage') referable.ServicePackage.set(d.name, d);
+  }
   const desiredTargets = new Set([...desired.values()].map((d) => d.target));
   const undeclared = Object.keys(input.ledger.entries)
     .filter((key) => !desired.has(key))
     .sort(cmp)
     .flatMap((key) => input.ledger.entries[key] ?? []);
-  return { input, targets, desired, desiredTargets, undeclared, diagnostics };
+  return { input, targets, desired, referable, desiredTargets, undeclared, diagnostics };
 }
 
 /** The ledger entry of `key` when it is on `target`. */

@@ -36,20 +36,47 @@ export function inOrder(list: string[]): string[] {
   return list;
 }
 
-/** A copy with object keys sorted at every level: stable JSON for bodies and renderings. */
+/**
+ * The value with object keys sorted at every level: stable JSON for bodies and renderings. A part
+ * that is already sorted (and has no undefined member) is returned as it is, not copied: values are
+ * immutable, and in a no-op plan of 10,000 objects nearly every metadata value is sorted already.
+ */
 export function sortKeys<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const sorted = sortKeys(v);
+      if (sorted !== v) (out ??= value.slice())[i] = sorted;
+    }
+    return (out ?? value) as T;
+  }
   if (!isObject(value) || isSensitive(value)) return value;
+  const keys = Object.keys(value);
+  if (isSortedAlready(value, keys)) return value;
   const out: Record<string, unknown> = {};
-  for (const k of inOrder(definedKeys(value))) out[k] = sortKeys(value[k]);
+  for (const k of inOrder(keys.filter((key) => value[key] !== undefined))) out[k] = sortKeys(value[k]);
   return out as T;
+}
+
+/** Keys in order, none undefined, and every member sorted already: checked without allocating. */
+function isSortedAlready(value: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = value[k];
+    if (v === undefined || (i > 0 && (keys[i - 1] as string) > k)) return false;
+    if (typeof v === 'object' && v !== null && sortKeys(v) !== v) return false;
+  }
+  return true;
 }
 
 /** One diff when the values differ (a secret yields `{path, sensitive: true}`), else none. */
 export function diffValue(path: string, before: unknown, after: unknown): FieldDiff[] {
   if (isEqualValue(before, after)) return [];
   if (isSensitive(before) || isSensitive(after)) return [{ path, sensitive: true }];
-  return [{ path, ...(before !== undefined ? { before: sortKeys(before) } : {}), ...(after !== undefined ? { after: sortKeys(after) } : {}) }];
+  // written out rather than built by conditional spreads: a plan of 10,000 creates makes 60,000 of these
+  if (before === undefined) return [after === undefined ? { path } : { path, after: sortKeys(after) }];
+  return [after === undefined ? { path, before: sortKeys(before) } : { path, before: sortKeys(before), after: sortKeys(after) }];
 }
 
 /**

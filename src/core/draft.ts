@@ -69,19 +69,16 @@ export function changeHead(r: { readonly key: Key; readonly kind: ManagedKind; r
 
 /** The ledger entry a desired resource will have once its change has succeeded. */
 export function ledgerSet(d: Desired, externalId: IdRef, managedMetadataKeys: readonly string[]): LedgerUpdate {
+  // written out rather than built by conditional spreads: every change of a plan makes one
+  const { key, kind, name, target, hash, secretHashes } = d;
+  const orphan = d.deletionPolicy === 'Orphan';
+  if (secretHashes === undefined) {
+    return { set: orphan ? { key, kind, name, target, externalId, hash, managedMetadataKeys, state: 'applied', deletionPolicy: 'Orphan' } : { key, kind, name, target, externalId, hash, managedMetadataKeys, state: 'applied' } };
+  }
   return {
-    set: {
-      key: d.key,
-      kind: d.kind,
-      name: d.name,
-      target: d.target,
-      externalId,
-      hash: d.hash,
-      managedMetadataKeys,
-      state: 'applied',
-      ...(d.secretHashes !== undefined ? { secretHashes: d.secretHashes } : {}),
-      ...(d.deletionPolicy === 'Orphan' ? { deletionPolicy: 'Orphan' as const } : {}),
-    },
+    set: orphan
+      ? { key, kind, name, target, externalId, hash, managedMetadataKeys, state: 'applied', secretHashes, deletionPolicy: 'Orphan' }
+      : { key, kind, name, target, externalId, hash, managedMetadataKeys, state: 'applied', secretHashes },
   };
 }
 

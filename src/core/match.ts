@@ -6,10 +6,10 @@
  * unmanaged project with the same name, blocks the resource instead of being taken over.
  */
 import type { Blocker, IdRef } from './change.js';
-import { bluzoneOf, entryOf, liveOfKind, streamwiseOf, type PlanContext, type StreamwiseKind } from './context.js';
+import { bluzoneOf, entryOf, liveOfKind, markedAs, streamwiseOf, type PlanContext, type ReferableKind, type StreamwiseKind } from './context.js';
 import type { LedgerEntry } from './ledger.js';
 import { matchRenames } from './rename.js';
-import { META_OWNER, keyOf, type Desired, type Diagnostic, type Key, type ManagedKind, type ObjectRef, type OfKind } from './model.js';
+import { META_OWNER, type Desired, type Diagnostic, type Key, type ManagedKind, type ObjectRef, type OfKind } from './model.js';
 
 /** How a declaration relates to live state: the object it manages, none yet, or blocked from taking one. */
 export type Match =
@@ -90,7 +90,7 @@ function matchStreamwise(ctx: PlanContext, d: Desired & { kind: StreamwiseKind }
   if (entry?.state === 'applied' && liveOfKind(t, d.kind).has(entry.externalId)) {
     return { found: 'live', id: entry.externalId, entry, adopted: false };
   }
-  const candidates = t.byMarker.get(d.key) ?? [];
+  const candidates = markedAs(t, d.kind, d.name);
   const mine = candidates.filter((o) => o.metadata[META_OWNER] === ctx.input.ledger.owner);
   const first = mine[0];
   if (mine.length > 1) {
@@ -168,10 +168,10 @@ export function matchAll(ctx: PlanContext): Matches {
  * Resolves a reference to a provider or package on `target`: a declared one becomes its live id or
  * the create step that makes it; an id stays an id. Undefined: a name nobody declares there.
  */
-export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: string; kind: 'ServiceProvider' | 'ServicePackage' }, ref: ObjectRef): IdRef | undefined {
+export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: string; kind: ReferableKind }, ref: ObjectRef): IdRef | undefined {
   if (ref.by === 'id') return { id: ref.id };
-  const d = ctx.desired.get(keyOf(at.kind, ref.name));
+  const d = ctx.referable[at.kind].get(ref.name);
   if (d === undefined || d.target !== at.target) return undefined;
-  const m = matches.byKey.get(d.key); // the declaration's own key string: hashed once, not per reference
+  const m = matches.byKey.get(d.key); // the declaration's own key string: its hash is computed once, not per reference
   return m?.found === 'live' ? { id: m.id } : { createdBy: `${d.key}#create` };
 }

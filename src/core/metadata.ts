@@ -35,10 +35,29 @@ export function managedKeysMarker(live: Metadata | undefined): string[] {
   return Array.isArray(v) ? v.filter((k): k is string => typeof k === 'string') : [];
 }
 
+/**
+ * Whether the merge would give `live` back: the markers and managed keys are as they would be
+ * written, every declared key holds its declared value, and no released key is left to remove.
+ * The common case of a plan (nothing changed), answered without building the merged object.
+ */
+function mergesToLive(live: Metadata, declared: Metadata | undefined, declaredKeys: readonly string[], input: MergeMetadataInput): boolean {
+  const m = input.markers;
+  if (live[META_NAME] !== m.name || live[META_OWNER] !== m.owner || live[META_HASH] !== m.hash) return false;
+  const managed = live[META_MANAGED_KEYS];
+  if (!Array.isArray(managed) || managed.length !== declaredKeys.length) return false;
+  for (let i = 0; i < declaredKeys.length; i++) {
+    const k = declaredKeys[i] as string;
+    if (managed[i] !== k || !Object.hasOwn(live, k) || !isEqualValue(live[k], (declared as Metadata)[k])) return false;
+  }
+  // the managed-keys marker equals the declared keys; a key managed before and declared no more would be removed
+  return declared === undefined || !input.previouslyManaged.some((k) => Object.hasOwn(live, k) && !Object.hasOwn(declared, k));
+}
+
 /** Merges declared user metadata into live metadata and rewrites the reserved markers. */
 export function mergeMetadata(input: MergeMetadataInput): MergedMetadata {
   const { live = {}, declared } = input;
   const declaredKeys = declared === undefined ? [] : inOrder(Object.keys(declared).filter((k) => !OWN_MARKERS.has(k)));
+  if (mergesToLive(live, declared, declaredKeys, input)) return { metadata: sortKeys(live), managedKeys: declaredKeys };
   const released = new Set(declared === undefined ? [] : [...input.previouslyManaged, ...managedKeysMarker(live)]);
   const out: Record<string, MetaValue> = {};
   for (const [k, v] of Object.entries(live)) {
@@ -66,6 +85,7 @@ export function isReservedKey(key: string): boolean {
  * marker changes only when nothing else changed (see `withMetadataFields`).
  */
 export function diffMetadata(before: Metadata | undefined, after: Metadata): { readonly user: FieldDiff[]; readonly reserved: FieldDiff[] } {
+  if (before === after) return { user: [], reserved: [] }; // a merge that changed nothing gives the live object back
   const afterKeys = Object.keys(after);
   const beforeKeys = before === undefined ? [] : Object.keys(before);
   const same = beforeKeys.length === afterKeys.length && beforeKeys.every((k, i) => k === afterKeys[i]);

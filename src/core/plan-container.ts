@@ -75,10 +75,17 @@ function createContainer(scope: PlanScope, v: View): Draft {
     { path: 'providers', after: attachmentLabels(v.providers) },
     ...createMetadataFields(v.merged.metadata),
   ];
+  const { key, kind, name, target } = v.d;
+  const container = kind === 'ServicePackage' ? 'package' : 'subscription';
+  const adds = v.providers.map((a) => a.sim);
   const defaultTo = defaultOf(v.providers);
-  const effect: Effect = { ...effectBase(v, `@${step.id}`), adds: v.providers.map((a) => a.sim), removes: [], isDelete: false, ...(defaultTo ? { defaultTo } : {}) };
+  const packageId = v.packageRef ? simId(v.packageRef) : undefined;
+  // written out rather than built by conditional spreads: a plan of 10,000 creates makes 6,000 of these
+  const effect: Effect = packageId === undefined
+    ? { kind: 'container', container, id: `@${step.id}`, adds, removes: [], isDelete: false, ...(defaultTo ? { defaultTo } : {}) }
+    : { kind: 'container', container, id: `@${step.id}`, packageId, adds, removes: [], isDelete: false, ...(defaultTo ? { defaultTo } : {}) };
   const ledger = ledgerSet(v.d, { createdBy: step.id }, v.merged.managedKeys);
-  return { change: { ...changeHead(v.d), action: 'create', fields, steps: [step.id], ledger }, steps: [{ step, effect }] };
+  return { change: { key, kind, name, target, action: 'create', fields, steps: [step.id], ledger }, steps: [{ step, effect }] };
 }
 
 /**

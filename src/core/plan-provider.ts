@@ -43,8 +43,9 @@ function createProvider(d: DesiredProvider, merged: MergedMetadata): Draft {
   };
   const step = makeStep(d, 'create', { type: 'provider.create', body });
   const ledger = ledgerSet(d, { createdBy: step.id }, merged.managedKeys);
+  const { key, kind, name, target } = d;
   return {
-    change: { ...changeHead(d), action: 'create', fields: createFields(d, merged), steps: [step.id], ledger },
+    change: { key, kind, name, target, action: 'create', fields: createFields(d, merged), steps: [step.id], ledger },
     steps: [{ step, effect: { kind: 'provider', id: `@${step.id}`, verb: 'create' } }],
   };
 }

@@ -5,7 +5,7 @@
  * blocked unless forced: an empty or mistyped `-f` must never wipe a platform.
  */
 import type { Blocker, Change } from './change.js';
-import { cmp, liveOfKind, type TargetIndex } from './context.js';
+import { cmp, liveOfKind, markedAs, type TargetIndex } from './context.js';
 import { changeHead, makeStep, type Draft, type DraftStep } from './draft.js';
 import type { LedgerEntry } from './ledger.js';
 import type { PlanScope } from './match.js';
@@ -21,7 +21,7 @@ function findLive(scope: PlanScope, entry: LedgerEntry, t: TargetIndex): string 
   if (t.api === 'bluzone') return entry.kind === 'Project' && entry.state === 'applied' && t.projects.has(entry.externalId) ? entry.externalId : undefined;
   if (entry.kind !== 'ServiceProvider' && entry.kind !== 'ServicePackage' && entry.kind !== 'Subscription') return undefined;
   if (entry.state === 'applied') return liveOfKind(t, entry.kind).has(entry.externalId) ? entry.externalId : undefined;
-  return t.byMarker.get(entry.key)?.find((o) => o.metadata[META_OWNER] === scope.ctx.input.ledger.owner)?.id;
+  return markedAs(t, entry.kind, entry.name).find((o) => o.metadata[META_OWNER] === scope.ctx.input.ledger.owner)?.id;
 }
 
 function deleteStep(entry: LedgerEntry, id: string, t: TargetIndex): DraftStep | undefined {

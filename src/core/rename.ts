@@ -12,7 +12,7 @@ import { liveOfKind, type PlanContext, type TargetIndex } from './context.js';
 import type { Draft } from './draft.js';
 import type { LedgerEntry } from './ledger.js';
 import type { LiveKeys, Match } from './match.js';
-import { keyOf, type Desired, type Diagnostic, type Key, type ManagedKind } from './model.js';
+import type { Desired, Diagnostic, Key, ManagedKind } from './model.js';
 
 /** Kinds a rename can carry over, in the order they are decided: a subscription checks its package's match. */
 const RENAMABLE = ['Project', 'ServicePackage', 'ServiceProvider', 'Subscription'] as const;
@@ -71,7 +71,7 @@ function isUpdatable(ctx: PlanContext, byKey: ReadonlyMap<Key, Match>, d: Desire
   if (d.kind === 'ServiceProvider') return t.providers.get(e.externalId)?.providerType === d.spec.providerType;
   if (d.kind !== 'Subscription') return true;
   const ref = d.spec.package;
-  const pkg = ref.by === 'id' ? undefined : ctx.desired.get(keyOf('ServicePackage', ref.name));
+  const pkg = ref.by === 'id' ? undefined : ctx.referable.ServicePackage.get(ref.name);
   const m = pkg?.target === d.target ? byKey.get(pkg.key) : undefined;
   const packageId = ref.by === 'id' ? ref.id : m?.found === 'live' ? m.id : undefined;
   return packageId !== undefined && t.subscriptions.get(e.externalId)?.packageId === packageId;
