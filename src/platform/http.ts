@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { isSensitive, type Api, type Sensitive } from '../core/model.js';
 import type { Clock, RequestStats } from '../engine/ports.js';
 import { backoffDelay, parseRetryAfter, type BackoffOptions } from './backoff.js';
+import { attemptSignal } from './attempt-signal.js';
 import { abortedError, errorFromAnswer, malformedError, PlatformError, timeoutError, toPlatformError, type ErrorContext, type PlatformErrorCode } from './errors.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import { systemClock } from './system-clock.js';
@@ -173,23 +174,23 @@ interface Attempt {
 /** One attempt under its own timeout; every outcome is counted and reported to `onRequest`. */
 async function attempt<T>(c: Client, a: Attempt, read: ReadBody<T>): Promise<T> {
   const { req, ctx, wire } = a;
-  const timer = AbortSignal.timeout(a.limitMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timer]) : timer;
+  const abort = attemptSignal(req.signal, a.limitMs);
   const started = performance.now();
   let status: number | undefined;
   let failure: PlatformErrorCode | undefined;
   try {
-    const res = await c.pool.request({ method: req.method, path: c.prefix + req.path, headers: wire.headers, body: wire.json ?? null, signal });
+    const res = await c.pool.request({ method: req.method, path: c.prefix + req.path, headers: wire.headers, body: wire.json ?? null, signal: abort.signal });
     status = res.statusCode;
     const body = parseJson(await res.body.text());
     if (status >= 200 && status < 300) return readAnswer(ctx, body, read);
     const retryAfterMs = parseRetryAfter(res.headers['retry-after'], c.clock.now());
     throw errorFromAnswer(ctx, { status, body: body.ok ? body.value : undefined, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }, wire.redact);
   } catch (e) {
-    const err = classify(e, ctx, req.signal, timer, a.limitMs);
+    const err = classify(e, ctx, req.signal, abort.isTimedOut(), a.limitMs);
     if (err.status === undefined) failure = err.code;
     throw err;
   } finally {
+    abort.dispose();
     const durationMs = performance.now() - started;
     record(c, { method: req.method, route: req.route, durationMs, attempt: ctx.attempts ?? 1, ...(status !== undefined ? { status } : {}), ...(failure ? { error: failure } : {}) });
   }
@@ -227,10 +228,10 @@ async function wait(fn: () => Promise<void>, ctx: ErrorContext): Promise<void> {
   }
 }
 
-function classify(e: unknown, ctx: ErrorContext, caller: AbortSignal | undefined, timer: AbortSignal, limitMs: number): PlatformError {
+function classify(e: unknown, ctx: ErrorContext, caller: AbortSignal | undefined, timedOut: boolean, limitMs: number): PlatformError {
   if (e instanceof PlatformError) return e;
   if (caller?.aborted) return abortedError(ctx, e);
-  if (timer.aborted) return timeoutError(ctx, limitMs, e);
+  if (timedOut) return timeoutError(ctx, limitMs, e);
   return toPlatformError(e, ctx);
 }
 
