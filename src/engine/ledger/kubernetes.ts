@@ -127,22 +127,31 @@ function secretAccess(opts: KubernetesLedgerOptions): SecretAccess {
   };
 }
 
+function withoutData(secret: V1Secret | undefined): V1Secret | undefined {
+  if (secret === undefined) return undefined;
+  const { data: _data, ...rest } = secret;
+  return rest;
+}
+
 /** Creates the ledger store kept in the Secret `namespace/name`. */
 export function kubernetesLedger(opts: KubernetesLedgerOptions): LedgerStore {
   const secret = secretAccess(opts);
-  /** The Secret as this store last read or wrote it: the base (and resourceVersion) of the next save. */
+  /**
+   * The Secret as this store last read or wrote it, without its data (a save replaces the data
+   * whole, and the compressed ledger is up to 1 MiB): the base (and resourceVersion) of the next save.
+   */
   let current: V1Secret | undefined;
   let saving: Promise<unknown> = Promise.resolve();
   return {
     async load() {
       const found = await secret.read();
       const state = found === undefined ? undefined : await decodeLedger(found, secret.subject);
-      current = found; // only a Secret that holds a ledger ever becomes the base of a save
+      current = withoutData(found); // only a Secret that holds a ledger ever becomes the base of a save
       return state;
     },
     save(state) {
       const next = saving.then(async () => {
-        current = await secret.write(current, { [LEDGER_DATA_KEY]: await encodeLedger(state, secret.subject) });
+        current = withoutData(await secret.write(current, { [LEDGER_DATA_KEY]: await encodeLedger(state, secret.subject) }));
       });
       saving = next.catch(() => undefined);
       return next;

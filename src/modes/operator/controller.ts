@@ -6,7 +6,6 @@
  */
 import type { Kind } from '../../core/model.js';
 import type { LedgerState } from '../../core/ledger.js';
-import type { LedgerStore } from '../../engine/ports.js';
 import type { Outcome } from '../../engine/reconcile.js';
 import { registerSecret } from '../../log.js';
 import { reconcileAndReport, type RunContext } from '../reconcile-run.js';
@@ -110,28 +109,47 @@ function logStandings(o: ControllerOptions, set: DesiredSet): void {
   o.context.logger.debug({ objects: counts }, 'desired set built');
 }
 
+/**
+ * What a run decided for every object once the engine is done. Only this is kept while the statuses
+ * are written (10,000 sequential writes): the plan, the live state, the outcome, the ledger read
+ * before the run and the declarations with their resolved secrets are released first.
+ */
+interface Decided {
+  /** The entries; `resources` holds only the Targets, which the connection Secrets read projects through. */
+  readonly set: DesiredSet;
+  readonly verdicts: readonly Verdict[];
+  readonly after: LedgerState | undefined;
+  readonly verdict: RunVerdict;
+}
+
+async function decide(o: ControllerOptions, reason: string, signal: AbortSignal): Promise<Decided | 'backoff'> {
+  let before: LedgerState | undefined;
+  try {
+    before = await o.context.deps.ledger.load();
+  } catch (e) {
+    o.context.logger.error({ error: apiError(e) }, 'cannot read the ledger');
+    return 'backoff';
+  }
+  const set = await buildDesiredSet({ objects: cachedObjects(o.cache), secretValue: secretReader(o.cache), ledgerTargets: new Set(Object.values(before?.entries ?? {}).map((e) => e.target)) });
+  logStandings(o, set);
+  if (!(await ensureFinalizers(o, set.entries))) return 'backoff';
+  const engine = needsEngine(set, before) ? await runEngine(o, set, reason, signal) : { verdict: 'done' as const };
+  const after = engine.outcome === undefined ? before : await o.context.deps.ledger.load().catch(() => before);
+  const view = { ...(engine.outcome ? { outcome: engine.outcome } : {}), ledger: after, entries: set.entries };
+  const targets = set.resources.filter((r) => r.kind === 'Target');
+  return { set: { resources: targets, entries: set.entries, diagnostics: [] }, verdicts: set.entries.map((e) => verdictOf(view, e)), after, verdict: engine.verdict };
+}
+
 /** Creates the run function of the operator's runner. */
 export function createController(o: ControllerOptions): (signal: AbortSignal, reason: string) => Promise<RunVerdict> {
-  const ledger: LedgerStore = o.context.deps.ledger;
   const statuses = writtenStatuses();
   return async (signal, reason) => {
-    let before: LedgerState | undefined;
-    try {
-      before = await ledger.load();
-    } catch (e) {
-      o.context.logger.error({ error: apiError(e) }, 'cannot read the ledger');
-      return 'backoff';
-    }
-    const set = await buildDesiredSet({ objects: cachedObjects(o.cache), secretValue: secretReader(o.cache), ledgerTargets: new Set(Object.values(before?.entries ?? {}).map((e) => e.target)) });
-    logStandings(o, set);
-    if (!(await ensureFinalizers(o, set.entries))) return 'backoff';
-    const engine = needsEngine(set, before) ? await runEngine(o, set, reason, signal) : { verdict: 'done' as const };
-    const after = engine.outcome === undefined ? before : await ledger.load().catch(() => before);
-    const view = { ...(engine.outcome ? { outcome: engine.outcome } : {}), ledger: after, entries: set.entries };
-    const verdicts = set.entries.map((e) => verdictOf(view, e));
+    const decided = await decide(o, reason, signal);
+    if (decided === 'backoff') return 'backoff';
+    const { set, verdicts, after } = decided;
     let ok = true;
     for (const [i, e] of set.entries.entries()) ok = (await report(o, statuses, e, verdicts[i] as Verdict)) && ok;
     if (o.connectionSecrets) ok = (await o.connectionSecrets.sync(set, after, signal)) && ok;
-    return engine.verdict === 'backoff' || !ok || isDeleteWaiting(verdicts) ? 'backoff' : 'done';
+    return decided.verdict === 'backoff' || !ok || isDeleteWaiting(verdicts) ? 'backoff' : 'done';
   };
 }

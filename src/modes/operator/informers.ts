@@ -1,12 +1,15 @@
 /**
  * The operator's view of the cluster: one list+watch informer per syncwise kind and one on
  * Secrets, each restarted with a backoff when its watch stops on an error (the informer itself
- * relists on 410 Gone and resumes after a clean close). Reads come from the caches only.
+ * relists on 410 Gone and resumes after a clean close). Reads come from the caches only, which
+ * keep each object slimmed to the fields the operator reads (cached-object.ts).
  */
-import { CoreV1Api, CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, ListWatch, Watch, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
 import type { Kind } from '../../core/model.js';
+import { LEDGER_SECRET_TYPE } from '../../engine/ledger/kubernetes.js';
 import type { Logger } from '../../log.js';
 import { backoffDelay, type BackoffOptions } from '../runner.js';
+import { slimCustomResource, slimSecret } from './cached-object.js';
 import { GROUP, KINDS, PLURALS, VERSION, type CustomResource, type SecretObject } from './kinds.js';
 
 /** What changed in the cache: the source informer, the verb and the object. */
@@ -57,10 +60,17 @@ function pathOf(source: Source, namespace: string | undefined): string {
   return source === 'Secret' ? `/api/v1${scope}/secrets` : `/apis/${GROUP}/${VERSION}${scope}/${PLURALS[source]}`;
 }
 
+/**
+ * Secrets are watched without the ledger's own: every save of a 10,000-object ledger rewrites about
+ * 1 MiB of it, which the operator never reads from the cache.
+ */
+const SECRET_FIELDS = `type!=${LEDGER_SECRET_TYPE}`;
+
 function listerOf(kc: KubeConfig, source: Source, namespace: string | undefined): () => Promise<KubernetesListObject<KubernetesObject>> {
   if (source === 'Secret') {
     const core = kc.makeApiClient(CoreV1Api);
-    return () => (namespace === undefined ? core.listSecretForAllNamespaces() : core.listNamespacedSecret({ namespace }));
+    const fieldSelector = SECRET_FIELDS;
+    return () => (namespace === undefined ? core.listSecretForAllNamespaces({ fieldSelector }) : core.listNamespacedSecret({ namespace, fieldSelector }));
   }
   const custom = kc.makeApiClient(CustomObjectsApi);
   const g = { group: GROUP, version: VERSION, plural: PLURALS[source] };
@@ -108,8 +118,29 @@ function restart(s: CacheState, w: Watched, error: unknown): void {
   }, delayMs);
 }
 
+/** Slims an object as it arrives; `previous` is the cached version it replaces, if any. */
+type Slim = (o: KubernetesObject, previous: KubernetesObject | undefined) => KubernetesObject;
+
+/** A watch whose added, modified and deleted objects are slimmed before the informer sees them. */
+function slimmingWatch(kc: KubeConfig, slim: (o: KubernetesObject) => KubernetesObject): Watch {
+  const inner = new Watch(kc);
+  const isObject = (phase: string): boolean => phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
+  return {
+    config: kc,
+    watch: (path, query, callback, done) => inner.watch(path, query, (phase, obj: KubernetesObject, raw: unknown) => callback(phase, isObject(phase) ? slim(obj) : obj, raw), done),
+  };
+}
+
 function watch(options: ClusterCacheOptions, source: Source): Watched {
-  const informer = makeInformer(options.kubeConfig, pathOf(source, options.namespace), listerOf(options.kubeConfig, source, options.namespace));
+  const slim: Slim = source === 'Secret' ? slimSecret : slimCustomResource;
+  const cached = (o: KubernetesObject): KubernetesObject | undefined => informer.get(o.metadata?.name ?? '', o.metadata?.namespace);
+  const arriving = (o: KubernetesObject): KubernetesObject => slim(o, cached(o));
+  const list = listerOf(options.kubeConfig, source, options.namespace);
+  const slimList = async (): Promise<KubernetesListObject<KubernetesObject>> => {
+    const listed = await list();
+    return { ...listed, items: listed.items.map(arriving) };
+  };
+  const informer: CachedInformer<KubernetesObject> = new ListWatch(pathOf(source, options.namespace), slimmingWatch(options.kubeConfig, arriving), slimList, false, undefined, source === 'Secret' ? SECRET_FIELDS : undefined);
   return { source, informer, synced: false, failures: 0, restarts: 0, timer: undefined };
 }
 

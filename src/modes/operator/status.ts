@@ -1,8 +1,9 @@
 /**
  * The `status` of a custom resource from a verdict: Ready and Synced conditions (metav1.Condition
  * shape, a transition time kept while the status stays the same), observedGeneration, externalId
- * and lastAppliedHash. A status equal to the stored one is not written again. Pure.
+ * and lastAppliedHash. A status equal to the stored one is not written again.
  */
+import { createHash } from 'node:crypto';
 import { redactKnownSecrets } from '../../log.js';
 import type { ObjectRef } from './kinds.js';
 import type { ConditionValue, Verdict } from './verdict.js';
@@ -68,9 +69,15 @@ export function isSameStatus(next: ObjectStatus, existing: unknown): boolean {
 /** How long a written status is trusted over an informer cache that has not seen the write yet. */
 const WRITTEN_TRUST_MS = 30_000;
 
+/** A short digest of a status, so that 10,000 remembered writes hold 10,000 digests rather than 10,000 copies of the status text. */
+function digestOf(status: ObjectStatus): string {
+  return createHash('sha256').update(canonical(status)).digest('base64');
+}
+
 /**
  * Statuses this process wrote, so that a run reading a cache that lags behind its own write does
- * not write the same status again. A write is trusted until the cache shows it, or for 30 s.
+ * not write the same status again. A write is trusted until the cache shows it, or for 30 s; older
+ * writes are forgotten.
  */
 export interface WrittenStatuses {
   /** Whether `next` must be written for the object `uid` whose cached status is `cached`. */
@@ -79,7 +86,13 @@ export interface WrittenStatuses {
 }
 
 export function writtenStatuses(): WrittenStatuses {
-  const written = new Map<string, { readonly text: string; readonly at: number }>();
+  const written = new Map<string, { readonly digest: string; readonly at: number }>(); // oldest write first
+  const forgetExpired = (now: number): void => {
+    for (const [uid, w] of written) {
+      if (now - w.at <= WRITTEN_TRUST_MS) return;
+      written.delete(uid);
+    }
+  };
   return {
     needsWrite: (uid, next, cached, now) => {
       if (isSameStatus(next, cached)) {
@@ -87,10 +100,12 @@ export function writtenStatuses(): WrittenStatuses {
         return false;
       }
       const w = written.get(uid);
-      return w === undefined || w.text !== canonical(next) || now - w.at > WRITTEN_TRUST_MS;
+      return w === undefined || now - w.at > WRITTEN_TRUST_MS || w.digest !== digestOf(next);
     },
     wrote: (uid, status, now) => {
-      written.set(uid, { text: canonical(status), at: now });
+      written.delete(uid);
+      written.set(uid, { digest: digestOf(status), at: now });
+      forgetExpired(now);
       if (written.size > 10_000) written.delete(written.keys().next().value as string);
     },
   };

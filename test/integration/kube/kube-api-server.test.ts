@@ -166,6 +166,9 @@ describe('built-in kinds', () => {
     const byField = await core.listNamespacedSecret({ namespace: 'default', fieldSelector: 'metadata.name!=bbb' });
     expect(byField.items.map((s) => s.metadata?.name)).toEqual(['other']);
     expect(Number(byField.metadata?.resourceVersion)).toBeGreaterThan(0);
+    await core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: 'ledger' }, type: 'syncwise.io/ledger', data: { k: 'dg==' } } });
+    const byType = await core.listNamespacedSecret({ namespace: 'default', fieldSelector: 'type!=syncwise.io/ledger' });
+    expect(byType.items.map((s) => s.metadata?.name)).toEqual(['bbb', 'other']);
   });
 
   it('stores core Events and validates events.k8s.io Events like the apiserver', async () => {

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { applyPatch, parsePatchBody, patchKind, type JsonObject } from './patch.js';
 import { apiVersionOf, findType, type ResourceType } from './resources.js';
-import { labelsOf, metaOf, metaString, prepareStatusUpdate, prepareUpdate } from './object-rules.js';
+import { labelsOf, metaOf, metaString, prepareStatusUpdate, prepareUpdate, selectableFields } from './object-rules.js';
 import { fieldSelector, labelSelector } from './selectors.js';
 import { badRequest, methodNotAllowed, noRoute, notFound } from './status.js';
 import type { DeletePreconditions, ObjectStore } from './store.js';
@@ -53,7 +53,7 @@ function list(store: ObjectStore, r: ResourceRequest): HandlerResult {
   const labels = labelSelector(r.query.get('labelSelector'));
   const fields = fieldSelector(r.query.get('fieldSelector'));
   const items = store.list(r.type, r.namespace)
-    .filter((o) => labels(labelsOf(o)) && fields({ 'metadata.name': metaString(o, 'name'), 'metadata.namespace': metaString(o, 'namespace') }))
+    .filter((o) => labels(labelsOf(o)) && fields(selectableFields(o)))
     .map((o) => (r.type.isCustom ? o : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(o)));
   const body = { apiVersion: apiVersionOf(r.type), kind: `${r.type.kind}List`, metadata: { resourceVersion: String(store.resourceVersion) }, items };
   return { code: 200, body };

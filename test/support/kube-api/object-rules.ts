@@ -34,6 +34,12 @@ export function labelsOf(o: JsonObject): Record<string, string> {
   return typeof l === 'object' && l !== null ? (l as Record<string, string>) : {};
 }
 
+/** The fields a field selector may name: `metadata.name`, `metadata.namespace`, and a Secret's or Event's `type`. */
+export function selectableFields(o: JsonObject): Record<string, string> {
+  const type = o['type'];
+  return { 'metadata.name': metaString(o, 'name'), 'metadata.namespace': metaString(o, 'namespace'), ...(typeof type === 'string' ? { type } : {}) };
+}
+
 /** A metav1.Time as the apiserver writes it: RFC 3339 with seconds precision. */
 export function kubeTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -1,6 +1,7 @@
 /**
  * Label and field selectors as list and watch accept them: `a=b`, `a==b`, `a!=b`, `a`, `!a`,
- * `a in (x,y)`, `a notin (x,y)` for labels; `metadata.name` and `metadata.namespace` for fields.
+ * `a in (x,y)`, `a notin (x,y)` for labels; `metadata.name`, `metadata.namespace` and (Secrets,
+ * Events) `type` for fields.
  */
 import { badRequest } from './status.js';
 
@@ -43,13 +44,13 @@ export function labelSelector(selector: string | null): Matcher {
   return (labels) => reqs.every((r) => r(labels));
 }
 
-const FIELDS = new Set(['metadata.name', 'metadata.namespace']);
+const FIELDS = new Set(['metadata.name', 'metadata.namespace', 'type']);
 
-/** Parses a field selector over `metadata.name` / `metadata.namespace`; other fields answer 400 as in Kubernetes. */
+/** Parses a field selector over `metadata.name` / `metadata.namespace` / `type`; other fields answer 400 as in Kubernetes. */
 export function fieldSelector(selector: string | null): Matcher {
   const reqs = splitTopLevel(selector ?? '').map((text) => {
     const m = /^\s*([a-zA-Z.]+)\s*(==|=|!=)\s*(\S*)\s*$/.exec(text);
-    if (m === null || !FIELDS.has(m[1] ?? '')) throw badRequest(`"${text.trim()}" is not a known field selector: only "metadata.name", "metadata.namespace"`);
+    if (m === null || !FIELDS.has(m[1] ?? '')) throw badRequest(`"${text.trim()}" is not a known field selector: only "metadata.name", "metadata.namespace", "type"`);
     const [, field = '', op, value] = m;
     return (f: Readonly<Record<string, string>>) => (op === '!=' ? f[field] !== value : f[field] === value);
   });

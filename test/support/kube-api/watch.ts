@@ -10,7 +10,7 @@ import { apiVersionOf, type ResourceType } from './resources.js';
 import type { Matcher } from './selectors.js';
 import { expired } from './status.js';
 import type { ObjectStore, StoredEvent } from './store.js';
-import { labelsOf, metaString } from './object-rules.js';
+import { labelsOf, metaString, selectableFields } from './object-rules.js';
 
 /** What a watch request asked for. */
 export interface WatchRequest {
@@ -47,7 +47,7 @@ export class WatchHub {
     if (o === undefined) return false;
     const namespace = metaString(o, 'namespace');
     if (r.namespace !== undefined && r.namespace !== namespace) return false;
-    return r.labels(labelsOf(o)) && r.fields({ 'metadata.name': metaString(o, 'name'), 'metadata.namespace': namespace });
+    return r.labels(labelsOf(o)) && r.fields(selectableFields(o));
   }
 
   private translate(r: WatchRequest, e: StoredEvent): StoredEvent['type'] | undefined {
