@@ -107,15 +107,17 @@ function inProcessChecks(r: Results): Check[] {
       ok: w.medianMs < 200 && w.parsesPerChange === 1 && w.changesPlanned === 1,
     });
   }
-  if (r.operator) {
-    const op = r.operator;
-    out.push({
-      target: `operator steady-state RSS <= 300 MB with ${op.objects} custom resources`,
-      measured: `${op.steadyRssMb.toFixed(0)} MB (peak ${op.peakRssMb.toFixed(0)} MB; settled after ${(op.settledMs / 1000).toFixed(1)} s)`,
-      ok: op.steadyRssMb <= 300,
-    });
-  }
+  if (r.operator) out.push(operatorCheck(r.operator));
   return out;
+}
+
+/** The operator's steady-state RSS against its target. */
+export function operatorCheck(op: OperatorMeasure): Check {
+  return {
+    target: `operator steady-state RSS <= 300 MB with ${op.objects} custom resources`,
+    measured: `${op.steadyRssMb.toFixed(0)} MB (peak ${op.peakRssMb.toFixed(0)} MB; settled after ${(op.settledMs / 1000).toFixed(1)} s)`,
+    ok: op.steadyRssMb <= 300,
+  };
 }
 
 /** Every target with its measured value. */

@@ -1,18 +1,18 @@
 /**
- * `npm run bench -- [--resources N] [--parallelism N] [--repeat N] [--json FILE] [--keep] [--skip-in-process] [--skip-operator]`
+ * `npm run bench -- [--resources N] [--parallelism N] [--repeat N] [--json FILE] [--keep] [--skip-in-process] [--skip-operator] [--only operator]`
  *
  * Generates a configuration of N objects, starts the sandbox platform in its own process and
  * measures the real CLI as child processes (validate, full apply, no-op plan, plan and apply after
  * a 1% change), a plain client's list transfer, per-object GET baseline and create replay, the
  * planner at N and 2N objects, a one-file change in watch mode, and the operator's steady-state RSS
  * with N custom resources (fake Kubernetes API server). Prints tables and the targets;
- * exits 1 when a target is missed.
+ * exits 1 when a target is missed. `--only operator` measures the operator alone.
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkTargets, type Results } from './checks.js';
+import { checkTargets, operatorCheck, type Results } from './checks.js';
 import { kindCounts, onePercentChange, writeConfiguration, type KindCounts } from './generate.js';
 import { plannerLinearity, watchOneFileChange } from './in-process.js';
 import { measureOperator, type OperatorMeasure } from './operator.js';
@@ -29,6 +29,8 @@ interface BenchOptions {
   readonly keep: boolean;
   readonly inProcess: boolean;
   readonly operator: boolean;
+  /** Run only this phase (`operator`): its target alone is checked. */
+  readonly only?: 'operator';
 }
 
 function options(): BenchOptions {
@@ -36,9 +38,10 @@ function options(): BenchOptions {
     options: {
       resources: { type: 'string', default: '10000' }, parallelism: { type: 'string', default: '8' }, repeat: { type: 'string', default: '3' },
       json: { type: 'string' }, keep: { type: 'boolean', default: false },
-      'skip-in-process': { type: 'boolean', default: false }, 'skip-operator': { type: 'boolean', default: false },
+      'skip-in-process': { type: 'boolean', default: false }, 'skip-operator': { type: 'boolean', default: false }, only: { type: 'string' },
     },
   });
+  if (values.only !== undefined && values.only !== 'operator') throw new Error('--only takes one phase: operator');
   const whole = (name: string, v: string, min: number): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number >= ${min}`);
@@ -47,6 +50,7 @@ function options(): BenchOptions {
   return {
     resources: whole('resources', values.resources, 10), parallelism: whole('parallelism', values.parallelism, 1), repeat: whole('repeat', values.repeat, 1),
     keep: values.keep, inProcess: !values['skip-in-process'], operator: !values['skip-operator'], ...(values.json !== undefined ? { json: values.json } : {}),
+    ...(values.only === 'operator' ? { only: 'operator' as const } : {}),
   };
 }
 
@@ -93,10 +97,21 @@ async function operatorPhase(work: string, counts: KindCounts): Promise<Operator
   }
 }
 
+/** `--only operator`: the operator phase and its target, nothing else. */
+async function operatorOnly(o: BenchOptions, work: string, counts: KindCounts): Promise<string> {
+  const before = machine();
+  const operator = await operatorPhase(work, counts);
+  const checks = [operatorCheck(operator)];
+  if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify({ machine: { ...before, loadavgAfter: machine().loadavg }, options: o, counts, operator, checks }, null, 2)}\n`);
+  const text = [`machine: ${JSON.stringify(before)}`, '', renderChecks(checks), ''].join('\n');
+  return checks.every((c) => c.ok) ? text : `${text}some targets were missed\n`;
+}
+
 async function bench(o: BenchOptions, work: string): Promise<string> {
   const counts = kindCounts(o.resources);
-  const before = machine();
   log(`syncwise bench: ${o.resources} objects (${JSON.stringify(counts)}), parallelism ${o.parallelism}, in ${work}`);
+  if (o.only === 'operator') return operatorOnly(o, work, counts);
+  const before = machine();
   const all = await cliPhases(o, work, counts);
   const phases = all.filter((p) => p.name !== REPLAY);
   const replay = all.find((p) => p.name === REPLAY) as Phase;
