@@ -10,12 +10,21 @@ export function isEqualValue(a: unknown, b: unknown): boolean {
   if (isSensitive(a) || isSensitive(b)) return isSensitive(a) && isSensitive(b) && a.reveal() === b.reveal();
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => isEqualValue(v, b[i]));
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!isEqualValue(a[i], b[i])) return false;
+    return true;
   }
   if (!isObject(a) || !isObject(b)) return false;
-  const ka = definedKeys(a);
-  const kb = definedKeys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && isEqualValue(a[k], b[k]));
+  // loops rather than filtered key lists: every declared metadata value of a plan is compared here
+  let defined = 0;
+  for (const k of Object.keys(a)) {
+    const v = a[k];
+    if (v === undefined) continue;
+    defined += 1;
+    if (!Object.hasOwn(b, k) || !isEqualValue(v, b[k])) return false;
+  }
+  for (const k of Object.keys(b)) if (b[k] !== undefined) defined -= 1;
+  return defined === 0;
 }
 
 function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
@@ -55,7 +64,7 @@ export function sortKeys<T>(value: T): T {
   const keys = Object.keys(value);
   if (isSortedAlready(value, keys)) return value;
   const out: Record<string, unknown> = {};
-  for (const k of inOrder(keys.filter((key) => value[key] !== undefined))) out[k] = sortKeys(value[k]);
+  for (const k of inOrder(definedKeys(value))) out[k] = sortKeys(value[k]);
   return out as T;
 }
 
