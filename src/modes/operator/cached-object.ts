@@ -30,6 +30,46 @@ function ownAnnotations(annotations: unknown): Record<string, string> | undefine
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
+/** Returns one shared copy of equal strings (see `createStringPool`). */
+export type Intern = (text: string) => string;
+
+const asIs: Intern = (text) => text;
+
+/**
+ * A pool of recently seen strings, emptied when it holds `limit` of them. A watch delivers every
+ * string of an object as a new copy, though most repeat across objects: condition types, reasons
+ * and messages ("created on target sw"), transition times, apiVersion, kind, the finalizer.
+ */
+export function createStringPool(limit = 4096): Intern {
+  let pool = new Map<string, string>();
+  return (text) => {
+    const known = pool.get(text);
+    if (known !== undefined) return known;
+    if (pool.size >= limit) pool = new Map();
+    pool.set(text, text);
+    return text;
+  };
+}
+
+function internStrings(value: unknown, intern: Intern): unknown {
+  if (typeof value === 'string') return intern(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? intern(v) : v]));
+}
+
+/** The status with its conditions' strings shared. */
+function pooledStatus(status: unknown, intern: Intern): unknown {
+  const conditions = (status as { conditions?: unknown } | undefined)?.conditions;
+  if (!Array.isArray(conditions)) return status;
+  return { ...(status as Fields), conditions: conditions.map((c: unknown) => internStrings(c, intern)) };
+}
+
+function pooledMetadata(metadata: Fields, intern: Intern): Fields {
+  for (const k of ['namespace', 'creationTimestamp'] as const) if (typeof metadata[k] === 'string') metadata[k] = intern(metadata[k]);
+  if (Array.isArray(metadata['finalizers'])) metadata['finalizers'] = metadata['finalizers'].map((f: unknown) => internStrings(f, intern));
+  return metadata;
+}
+
 function hasSameSpec(o: KubernetesObject, previous: KubernetesObject | undefined): boolean {
   const generation = o.metadata?.generation;
   return generation !== undefined && previous?.metadata?.uid === o.metadata?.uid && previous?.metadata?.generation === generation;
@@ -40,12 +80,15 @@ function hasSameSpec(o: KubernetesObject, previous: KubernetesObject | undefined
  * version it replaces has the same generation (the apiserver bumps it on every change of the
  * spec), the new version shares that version's spec: the operator's own status and finalizer
  * writes then cost a new status, not a new copy of the spec in every version a run still holds.
+ * Strings that repeat across objects come from `intern`.
  */
-export function slimCustomResource(o: KubernetesObject, previous?: KubernetesObject): KubernetesObject {
+export function slimCustomResource(o: KubernetesObject, previous?: KubernetesObject, intern: Intern = asIs): KubernetesObject {
   const full = o as Fields;
   const out = pick(full, ['apiVersion', 'kind', 'spec', 'status']);
+  for (const k of ['apiVersion', 'kind'] as const) if (typeof out[k] === 'string') out[k] = intern(out[k]);
   if (hasSameSpec(o, previous) && (previous as Fields)['spec'] !== undefined) out['spec'] = (previous as Fields)['spec'];
-  out['metadata'] = pick(o.metadata as Fields | undefined, RESOURCE_METADATA);
+  if (out['status'] !== undefined) out['status'] = pooledStatus(out['status'], intern);
+  out['metadata'] = pooledMetadata(pick(o.metadata as Fields | undefined, RESOURCE_METADATA), intern);
   return out as KubernetesObject;
 }
 

@@ -67,9 +67,12 @@ function sortedCandidates(input: DesiredSetInput): { candidates: Candidate[]; pr
   const problems = new Map<string, Problem>();
   const diagnostics: Diagnostic[] = [];
   const candidates: Candidate[] = [];
-  const objects = [...input.objects].sort((a, b) => creation(a.object).localeCompare(creation(b.object)) || objectName(refOf(a.kind, a.object) ?? { namespace: '', name: '' }).localeCompare(objectName(refOf(b.kind, b.object) ?? { namespace: '', name: '' })));
-  for (const { kind, object } of objects) {
+  // Sort keys are made once per object, not once per comparison (10,000 objects: about 130,000 comparisons).
+  const objects = input.objects.map(({ kind, object }) => {
     const ref = refOf(kind, object);
+    return { kind, object, ref, created: creation(object), name: objectName(ref ?? { namespace: '', name: '' }) };
+  }).sort((a, b) => a.created.localeCompare(b.created) || a.name.localeCompare(b.name));
+  for (const { kind, object, ref } of objects) {
     if (ref === undefined) continue;
     const converted = declaredFromCustomResource(object);
     const base = { ref, key: keyOf(kind, ref.name), object, deleting: isDeleting(object) };

@@ -9,7 +9,7 @@ import type { Kind } from '../../core/model.js';
 import { LEDGER_SECRET_TYPE } from '../../engine/ledger/kubernetes.js';
 import type { Logger } from '../../log.js';
 import { backoffDelay, type BackoffOptions } from '../runner.js';
-import { slimCustomResource, slimSecret } from './cached-object.js';
+import { createStringPool, slimCustomResource, slimSecret, type Intern } from './cached-object.js';
 import { GROUP, KINDS, PLURALS, VERSION, type CustomResource, type SecretObject } from './kinds.js';
 
 /** What changed in the cache: the source informer, the verb and the object. */
@@ -131,8 +131,8 @@ function slimmingWatch(kc: KubeConfig, slim: (o: KubernetesObject) => Kubernetes
   };
 }
 
-function watch(options: ClusterCacheOptions, source: Source): Watched {
-  const slim: Slim = source === 'Secret' ? slimSecret : slimCustomResource;
+function watch(options: ClusterCacheOptions, source: Source, intern: Intern): Watched {
+  const slim: Slim = source === 'Secret' ? slimSecret : (o, previous) => slimCustomResource(o, previous, intern);
   const cached = (o: KubernetesObject): KubernetesObject | undefined => informer.get(o.metadata?.name ?? '', o.metadata?.namespace);
   const arriving = (o: KubernetesObject): KubernetesObject => slim(o, cached(o));
   const list = listerOf(options.kubeConfig, source, options.namespace);
@@ -146,7 +146,8 @@ function watch(options: ClusterCacheOptions, source: Source): Watched {
 
 /** Creates the informers; nothing is requested before `start()`. */
 export function createClusterCache(options: ClusterCacheOptions): ClusterCache {
-  const s: CacheState = { options, backoff: options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 }, watched: [...KINDS, 'Secret' as const].map((source) => watch(options, source)), stopping: false };
+  const intern = createStringPool();
+  const s: CacheState = { options, backoff: options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 }, watched: [...KINDS, 'Secret' as const].map((source) => watch(options, source, intern)), stopping: false };
   for (const w of s.watched) {
     for (const type of ['add', 'update', 'delete'] as const) w.informer.on(type, (object) => options.onEvent({ source: w.source, type, object }));
     w.informer.on('error', (e: unknown) => restart(s, w, e));

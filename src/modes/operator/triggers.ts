@@ -48,7 +48,7 @@ export function createTriggerFilter(references: () => ReadonlySet<string>): (eve
     const before = seen.get(id);
     const now = fingerprint(event);
     if (event.type === 'delete') seen.delete(id);
-    else seen.set(id, now);
+    else if (before !== now) seen.set(id, now); // an unchanged fingerprint keeps its first copy: the operator's own writes add nothing
     const changed = event.type !== 'update' || before !== now;
     if (!changed) return false;
     if (event.source !== 'Secret') return true;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { LEDGER_SECRET_TYPE } from '../../../src/engine/ledger/kubernetes.js';
-import { slimCustomResource, slimSecret } from '../../../src/modes/operator/cached-object.js';
+import { createStringPool, slimCustomResource, slimSecret } from '../../../src/modes/operator/cached-object.js';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:providerName': {} } } }];
 
@@ -36,6 +36,16 @@ describe('objects as the operator caches them', () => {
     expect(edited['spec']).toEqual({ providerName: 'BBB 2' });
     const other = { ...provider(3, { providerName: 'BBB 3' }), metadata: { ...provider(3, {}).metadata, uid: 'u2' } };
     expect((slimCustomResource(other, edited as KubernetesObject) as Record<string, unknown>)['spec']).toEqual({ providerName: 'BBB 3' });
+  });
+
+  it('gives the same object with strings from a pool, also once the pool was emptied', () => {
+    const status = { observedGeneration: 2, conditions: [{ type: 'Ready', status: 'True', reason: 'Applied', message: 'created on target sw', lastTransitionTime: '2026-01-01T00:00:00Z', observedGeneration: 2 }] };
+    const intern = createStringPool(3);
+    for (let i = 0; i < 5; i++) {
+      const o = provider(2, { providerName: `BBB ${i}` }, status);
+      expect(slimCustomResource(o, undefined, intern)).toEqual(slimCustomResource(o, undefined));
+    }
+    expect(intern('created on target sw')).toBe('created on target sw');
   });
 
   it('keeps a Secret\'s data, labels and syncwise annotations only', () => {
