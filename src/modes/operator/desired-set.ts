@@ -112,6 +112,13 @@ function attribute(ds: readonly Diagnostic[], members: readonly Candidate[]): Ma
   return out;
 }
 
+/** The first member of each key, as a linear scan with `find` would return it. */
+function firstByKey(members: readonly Candidate[]): Map<Key, Candidate> {
+  const byKey = new Map<Key, Candidate>();
+  for (const m of members) if (!byKey.has(m.key)) byKey.set(m.key, m);
+  return byKey;
+}
+
 interface Round {
   readonly declared: readonly Declared[];
   readonly resources: readonly Resource<Sensitive>[];
@@ -120,14 +127,15 @@ interface Round {
 
 async function checkRound(members: readonly Candidate[], all: readonly Candidate[], input: DesiredSetInput, problems: Map<string, Problem>): Promise<Round & { changed: boolean }> {
   // References to objects with problems are reported once, on those objects, and block their dependents.
-  const rejected = new Set(all.filter((c) => problems.has(c.ref.uid) && !members.some((m) => m.key === c.key)).map((c) => c.key));
+  const byKey = firstByKey(members);
+  const rejected = new Set(all.filter((c) => problems.has(c.ref.uid) && !byKey.has(c.key)).map((c) => c.key));
   const checked = checkDeclarations(members.map((c) => c.declared as Declared), { rejected });
   const resolved = await resolveSecrets(checked.declared, { env: {}, secretKeyRef: async (ns, name, key) => input.secretValue(ns ?? '', name, key) });
   const before = problems.size;
   for (const [uid, ds] of attribute(checked.diagnostics, members)) problems.set(uid, { reason: 'InvalidSpec', message: summaries(ds) });
   for (const [uid, ds] of attribute(resolved.diagnostics, members)) if (!problems.has(uid)) problems.set(uid, { reason: 'SecretMissing', message: summaries(ds) });
   for (const d of checked.declared) {
-    const c = members.find((m) => m.key === d.key);
+    const c = byKey.get(d.key);
     if (c !== undefined && d.kind !== 'Target' && d.target === EMBEDDED_TARGET && !problems.has(c.ref.uid)) {
       problems.set(c.ref.uid, { reason: 'NoTarget', message: 'no Target is declared: create a Target custom resource for this object\'s API' });
     }
@@ -139,11 +147,12 @@ async function checkRound(members: readonly Candidate[], all: readonly Candidate
 function blockDependents(declared: readonly Declared[], members: readonly Candidate[], all: readonly Candidate[], problems: Map<string, Problem>): boolean {
   const owners = new Map<Key, Candidate>();
   for (const c of all) if (!owners.has(c.key) || (owners.get(c.key)?.deleting === true && !c.deleting)) owners.set(c.key, c);
+  const byKey = firstByKey(members);
   let added = false;
   for (let again = true; again; ) {
     again = false;
     for (const d of declared) {
-      const c = members.find((m) => m.key === d.key);
+      const c = byKey.get(d.key);
       if (c === undefined || problems.has(c.ref.uid)) continue;
       const dep = dependenciesOf(d).find((k) => problems.has(owners.get(k)?.ref.uid ?? ''));
       if (dep === undefined) continue;
@@ -192,7 +201,8 @@ export async function buildDesiredSet(input: DesiredSetInput): Promise<DesiredSe
     round = r;
     const blocked = blockDependents(r.declared, members, candidates, problems);
     const next = members.filter((c) => !problems.has(c.ref.uid));
-    retainedBy = referencedBy(r.declared.filter((d) => next.some((c) => c.key === d.key)), next);
+    const nextKeys = new Set(next.map((c) => c.key));
+    retainedBy = referencedBy(r.declared.filter((d) => nextKeys.has(d.key)), next);
     const kept = next.filter((c) => !c.deleting || retainedBy.has(c.key) || (c.ref.kind === 'Target' && input.ledgerTargets.has(c.ref.name)));
     if (!r.changed && !blocked && kept.length === members.length) break;
     members = kept;

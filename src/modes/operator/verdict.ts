@@ -54,8 +54,19 @@ function both(c: ConditionValue, event?: EventValue): Pick<Verdict, 'ready' | 's
   return { ready: c, synced: c, ...(event ? { event } : {}) };
 }
 
+/** Each applied report's results by key, built once per report (a run asks once per object). */
+const resultsByKey = new WeakMap<readonly ChangeResult[], Map<string, ChangeResult>>();
+
 function changeOf(outcome: Outcome | undefined, key: string): ChangeResult | undefined {
-  return outcome?.kind === 'applied' ? outcome.report.changes.find((c) => c.change.key === key) : undefined;
+  if (outcome?.kind !== 'applied') return undefined;
+  const results = outcome.report.changes;
+  let byKey = resultsByKey.get(results);
+  if (byKey === undefined) {
+    byKey = new Map();
+    for (const r of results) if (!byKey.has(r.change.key)) byKey.set(r.change.key, r);
+    resultsByKey.set(results, byKey);
+  }
+  return byKey.get(key);
 }
 
 function blockedMessage(c: Change): string {
