@@ -8,7 +8,7 @@ import { cmp } from './context.js';
 import { inOrder } from './diff.js';
 import { keyOfStep, simId } from './draft.js';
 import type { LiveAttachment } from './live.js';
-import { liveKeyOf, resolveRef, type PlanScope } from './match.js';
+import { liveKeyOf, nameOfKey, resolveName, type PlanScope } from './match.js';
 import type { Attachment, Desired, Diagnostic, Key, ManagedKind, ObjectRef } from './model.js';
 
 /** One attachment with its reference resolved (`sim`: live id or `@<create step>`) and its label. */
@@ -19,10 +19,7 @@ export interface ResolvedAttachment {
   readonly label: string;
 }
 
-/** The declaration name of a key: `ServiceProvider/p1` -> `p1`. */
-export function nameOfKey(key: Key): string {
-  return key.slice(key.indexOf('/') + 1);
-}
+export { nameOfKey };
 
 /** The declaration that manages a simulated id on `target`, if any. */
 export function keyOfSim(scope: PlanScope, target: string, kind: ManagedKind, sim: string): Key | undefined {
@@ -64,10 +61,15 @@ export function danglingRef(d: Desired, field: string, kind: 'ServiceProvider' |
 export function resolveAttachments(scope: PlanScope, d: Desired, list: readonly Attachment[]): { list: ResolvedAttachment[]; dangling?: string } {
   const out: ResolvedAttachment[] = [];
   for (const a of list) {
-    const ref = resolveRef(scope.ctx, scope.matches, { target: d.target, kind: 'ServiceProvider' }, a.provider);
-    if (ref === undefined) return { list: out, dangling: refName(a.provider) };
-    const sim = simId(ref);
-    out.push({ ref, sim, isDefault: a.isDefault, label: labelOf(scope, d.target, 'ServiceProvider', sim) });
+    const p = a.provider;
+    if (p.by === 'id') {
+      out.push({ ref: { id: p.id }, sim: p.id, isDefault: a.isDefault, label: labelOf(scope, d.target, 'ServiceProvider', p.id) });
+      continue;
+    }
+    // a declared provider: its reference, id and label were resolved once per plan (see `matchAll`)
+    const r = resolveName(scope.matches, d.target, 'ServiceProvider', p.name);
+    if (r === undefined) return { list: out, dangling: p.name };
+    out.push({ ref: r.ref, sim: r.sim, isDefault: a.isDefault, label: r.label });
   }
   return { list: out.sort(byLabel) };
 }

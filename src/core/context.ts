@@ -22,9 +22,16 @@ export interface StreamwiseIndex {
   readonly providers: ReadonlyMap<string, LiveProvider>;
   readonly packages: ReadonlyMap<string, LivePackage>;
   readonly subscriptions: ReadonlyMap<string, LiveSubscription>;
-  /** kind -> `syncwise.io/name` marker -> live objects carrying it, sorted by id (no key string built per live object). */
-  readonly byMarker: { readonly [K in StreamwiseKind]: ReadonlyMap<string, readonly LiveStreamwiseObject[]> };
+  /**
+   * kind -> `syncwise.io/name` marker -> live objects carrying it, sorted by id (no key string built
+   * per live object). Built on first use: a plan whose declarations all have their ledger ids never
+   * looks objects up by marker.
+   */
+  byMarker(): MarkerIndex;
 }
+
+/** Live objects by kind and `syncwise.io/name` marker. */
+export type MarkerIndex = { readonly [K in StreamwiseKind]: ReadonlyMap<string, readonly LiveStreamwiseObject[]> };
 
 /** One bluzone target's live state, indexed by projectId and by projectName. */
 export interface BluzoneIndex {
@@ -52,6 +59,8 @@ export interface PlanContext {
   readonly desiredTargets: ReadonlySet<string>;
   /** Ledger entries whose key is not declared (prune candidates), in key order. */
   readonly undeclared: readonly LedgerEntry[];
+  /** Declarations whose ledger entry is on another target, in key order (the old object stays there). */
+  readonly movedTarget: readonly { readonly d: Desired; readonly entry: LedgerEntry }[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -60,8 +69,18 @@ export function apiOf(kind: ManagedKind): 'streamwise' | 'bluzone' {
   return kind === 'Project' || kind === 'ProjectDefaults' ? 'bluzone' : 'streamwise';
 }
 
+/** `list` in the order of `key`: the list itself when it is in that order already (platforms list by id). */
+function sortedBy<T>(list: readonly T[], key: (o: T) => string): readonly T[] {
+  for (let i = 1; i < list.length; i++) {
+    if (cmp(key(list[i - 1] as T), key(list[i] as T)) > 0) return [...list].sort((a, b) => cmp(key(a), key(b)));
+  }
+  return list;
+}
+
 function byId<T extends { readonly id: string }>(list: readonly T[]): Map<string, T> {
-  return new Map([...list].sort((a, b) => cmp(a.id, b.id)).map((o) => [o.id, o]));
+  const out = new Map<string, T>();
+  for (const o of sortedBy(list, (x) => x.id)) out.set(o.id, o);
+  return out;
 }
 
 /** Code-unit string order: the same in every locale. */
@@ -69,7 +88,7 @@ export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function markerIndex(live: LiveStreamwise): StreamwiseIndex['byMarker'] {
+function markerIndex(live: LiveStreamwise): MarkerIndex {
   const index = (list: readonly LiveStreamwiseObject[]): Map<string, LiveStreamwiseObject[]> => {
     const out = new Map<string, LiveStreamwiseObject[]>();
     for (const o of list) {
@@ -87,12 +106,12 @@ function markerIndex(live: LiveStreamwise): StreamwiseIndex['byMarker'] {
 
 /** The live objects of `kind` whose `syncwise.io/name` marker is `name`, sorted by id. */
 export function markedAs(t: StreamwiseIndex, kind: StreamwiseKind, name: string): readonly LiveStreamwiseObject[] {
-  return t.byMarker[kind].get(name) ?? [];
+  return t.byMarker()[kind].get(name) ?? [];
 }
 
 function indexTarget(live: LiveStreamwise | LiveBluzone): TargetIndex {
   if (live.api === 'bluzone') {
-    const projects = [...live.projects].sort((a, b) => cmp(a.projectId, b.projectId));
+    const projects = sortedBy(live.projects, (p) => p.projectId);
     return {
       api: 'bluzone',
       live,
@@ -100,13 +119,14 @@ function indexTarget(live: LiveStreamwise | LiveBluzone): TargetIndex {
       byProjectName: new Map(projects.map((p) => [p.projectName, p])),
     };
   }
+  let markers: MarkerIndex | undefined;
   return {
     api: 'streamwise',
     live,
     providers: byId(live.providers),
     packages: byId(live.packages),
     subscriptions: byId(live.subscriptions),
-    byMarker: markerIndex(live),
+    byMarker: () => (markers ??= markerIndex(live)),
   };
 }
 
@@ -122,8 +142,15 @@ function placeable(d: Desired, targets: ReadonlyMap<string, TargetIndex>): Diagn
   return undefined;
 }
 
+function byKeyAndHash(a: Desired, b: Desired): number {
+  return cmp(a.key, b.key) || cmp(a.hash, b.hash);
+}
+
 function indexDesired(input: PlanInput, targets: ReadonlyMap<string, TargetIndex>, diagnostics: Diagnostic[]): Map<Key, Desired> {
-  const sorted = [...input.desired].sort((a, b) => cmp(a.key, b.key) || cmp(a.hash, b.hash));
+  const list = input.desired;
+  let inOrder = true;
+  for (let i = 1; i < list.length && inOrder; i++) inOrder = byKeyAndHash(list[i - 1] as Desired, list[i] as Desired) <= 0;
+  const sorted = inOrder ? list : [...list].sort(byKeyAndHash);
   const out = new Map<Key, Desired>();
   for (const d of sorted) {
     const problem = placeable(d, targets);
@@ -148,12 +175,19 @@ export function buildContext(input: PlanInput): PlanContext {
     if (d.kind === 'ServiceProvider') referable.ServiceProvider.set(d.name, d);
     else if (d.kind === 'ServicePackage') referable.ServicePackage.set(d.name, d);
   }
-  const desiredTargets = new Set([...desired.values()].map((d) => d.target));
-  const undeclared = Object.keys(input.ledger.entries)
-    .filter((key) => !desired.has(key))
-    .sort(cmp)
-    .flatMap((key) => input.ledger.entries[key] ?? []);
-  return { input, targets, desired, referable, desiredTargets, undeclared, diagnostics };
+  const desiredTargets = new Set<string>();
+  for (const d of desired.values()) desiredTargets.add(d.target);
+  // one pass over the ledger: entries no longer declared, and declarations whose entry is on another target
+  const gone: Key[] = [];
+  const movedTarget: { d: Desired; entry: LedgerEntry }[] = [];
+  for (const [key, entry] of Object.entries(input.ledger.entries)) {
+    const d = desired.get(key);
+    if (d === undefined) gone.push(key);
+    else if (entry.target !== d.target) movedTarget.push({ d, entry });
+  }
+  const undeclared = gone.sort(cmp).flatMap((key) => input.ledger.entries[key] ?? []);
+  movedTarget.sort((x, y) => cmp(x.d.key, y.d.key));
+  return { input, targets, desired, referable, desiredTargets, undeclared, movedTarget, diagnostics };
 }
 
 /** The ledger entry of `key` when it is on `target`. */

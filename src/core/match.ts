@@ -24,9 +24,29 @@ export type Match =
   | { readonly found: 'none'; readonly entry?: LedgerEntry }
   | { readonly found: 'blocked'; readonly blocker: Blocker };
 
+/** A provider or package declaration as references see it: where it lives and the id (or create step) they name. */
+export interface ReferableRef {
+  readonly target: string;
+  readonly ref: IdRef;
+  /** `simId(ref)`. */
+  readonly sim: string;
+  /** How plans name it: the name of the declaration managing that object, else its id. */
+  readonly label: string;
+}
+
+/** The declaration name of a key: `ServiceProvider/p1` -> `p1`. */
+export function nameOfKey(key: Key): string {
+  return key.slice(key.indexOf('/') + 1);
+}
+
 /** Every declaration's match, and the reverse lookup from live objects to the declarations managing them. */
 export interface Matches {
   readonly byKey: ReadonlyMap<Key, Match>;
+  /**
+   * Providers and packages by declaration name with the reference they resolve to, built once:
+   * a 10,000-object plan resolves about 15,000 references, and each is then one lookup.
+   */
+  readonly referable: { readonly [K in ReferableKind]: ReadonlyMap<string, ReferableRef> };
   /** target -> kind -> live id -> key of the declaration (or owned ledger entry) of that object. */
   readonly byLive: LiveKeys;
   /** Old keys of renamed declarations: their entries move to the new keys and prune leaves them alone. */
@@ -161,17 +181,35 @@ export function matchAll(ctx: PlanContext): Matches {
   }
   const renamedFrom = new Set(renames.values());
   for (const e of ctx.undeclared) if (e.state === 'applied' && !renamedFrom.has(e.key)) setLiveKey(byLive, { target: e.target, kind: e.kind, id: e.externalId }, e.key);
-  return { byKey, byLive, renamedFrom, diagnostics };
+  const referable = { ServiceProvider: referableRefs(ctx.referable.ServiceProvider, byKey, byLive), ServicePackage: referableRefs(ctx.referable.ServicePackage, byKey, byLive) };
+  return { byKey, byLive, referable, renamedFrom, diagnostics };
+}
+
+function referableRefs(byName: ReadonlyMap<string, Desired>, byKey: ReadonlyMap<Key, Match>, byLive: LiveKeys): Map<string, ReferableRef> {
+  const out = new Map<string, ReferableRef>();
+  for (const [name, d] of byName) {
+    const m = byKey.get(d.key);
+    if (m?.found === 'live') {
+      const managedBy = liveKeyOf(byLive, d.target, d.kind, m.id);
+      out.set(name, { target: d.target, ref: { id: m.id }, sim: m.id, label: managedBy === undefined ? m.id : nameOfKey(managedBy) });
+    } else {
+      const createdBy = `${d.key}#create`;
+      out.set(name, { target: d.target, ref: { createdBy }, sim: `@${createdBy}`, label: d.name });
+    }
+  }
+  return out;
 }
 
 /**
  * Resolves a reference to a provider or package on `target`: a declared one becomes its live id or
  * the create step that makes it; an id stays an id. Undefined: a name nobody declares there.
  */
-export function resolveRef(ctx: PlanContext, matches: Matches, at: { target: string; kind: ReferableKind }, ref: ObjectRef): IdRef | undefined {
-  if (ref.by === 'id') return { id: ref.id };
-  const d = ctx.referable[at.kind].get(ref.name);
-  if (d === undefined || d.target !== at.target) return undefined;
-  const m = matches.byKey.get(d.key); // the declaration's own key string: its hash is computed once, not per reference
-  return m?.found === 'live' ? { id: m.id } : { createdBy: `${d.key}#create` };
+export function resolveRef(matches: Matches, target: string, kind: ReferableKind, ref: ObjectRef): IdRef | undefined {
+  return ref.by === 'id' ? { id: ref.id } : resolveName(matches, target, kind, ref.name)?.ref;
+}
+
+/** A declared name resolved on `target`; undefined when no declaration of that name lives there. */
+export function resolveName(matches: Matches, target: string, kind: ReferableKind, name: string): ReferableRef | undefined {
+  const r = matches.referable[kind].get(name);
+  return r === undefined || r.target !== target ? undefined : r;
 }

@@ -21,8 +21,9 @@ import type { Blocker, Change, FieldDiff, IdRef, Operation } from './change.js';
 import { streamwiseOf } from './context.js';
 import { diffValue } from './diff.js';
 import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, simId, type Draft, type DraftStep, type Effect } from './draft.js';
+import type { LedgerEntry } from './ledger.js';
 import type { LivePackage, LiveSubscription } from './live.js';
-import { matchedEntry, matchOf, resolveRef, type PlanScope } from './match.js';
+import { matchedEntry, resolveRef, type Match, type PlanScope } from './match.js';
 import { createMetadataFields, mergeMetadata, withMetadataFields, type MergedMetadata } from './metadata.js';
 import type { Desired, Diagnostic, Metadata, OfKind } from './model.js';
 
@@ -128,7 +129,7 @@ function immutablePackage(scope: PlanScope, v: View, live: LiveSubscription, fie
   return blockedDraft({ ...changeHead(v.d), action: 'update', externalId: live.id, fields, steps: [] }, blocker);
 }
 
-function updateContainer(scope: PlanScope, v: View, live: LivePackage | LiveSubscription): Draft {
+function updateContainer(scope: PlanScope, v: View, live: LivePackage | LiveSubscription, entry: LedgerEntry | undefined): Draft {
   const liveName = 'packageName' in live ? live.packageName : live.subscriptionName;
   const providers = liveAttachments(scope, v.d.target, live.providers);
   const sameProviders = sameAttachments(providers, v.providers);
@@ -139,7 +140,6 @@ function updateContainer(scope: PlanScope, v: View, live: LivePackage | LiveSubs
   const fields = withMetadataFields(main, live.metadata, v.merged.metadata);
   if ('packageId' in live && v.packageRef && live.packageId !== simId(v.packageRef)) return immutablePackage(scope, v, live, fields);
   const ledger = ledgerSet(v.d, { id: live.id }, v.merged.managedKeys);
-  const entry = matchedEntry(matchOf(scope, v.d.key));
   if (fields.length === 0) return noopDraft(changeHead(v.d), live.id, entry, ledger);
   const parts: Parts = {
     ...(liveName !== v.name ? { name: v.name } : {}),
@@ -150,15 +150,14 @@ function updateContainer(scope: PlanScope, v: View, live: LivePackage | LiveSubs
   return { change: { ...changeHead(v.d), action: 'update', externalId: live.id, fields, steps: steps.map((s) => s.step.id), ledger }, steps };
 }
 
-function view(scope: PlanScope, d: DesiredContainer, live: LivePackage | LiveSubscription | undefined): View | { dangling: ReturnType<typeof danglingRef> } {
+function view(scope: PlanScope, d: DesiredContainer, m: Match, live: LivePackage | LiveSubscription | undefined): View | { dangling: ReturnType<typeof danglingRef> } {
   const resolved = resolveAttachments(scope, d, d.spec.providers);
   if (resolved.dangling !== undefined) return { dangling: danglingRef(d, 'providerRef', 'ServiceProvider', resolved.dangling) };
   let packageRef: IdRef | undefined;
   if (d.kind === 'Subscription') {
-    packageRef = resolveRef(scope.ctx, scope.matches, { target: d.target, kind: 'ServicePackage' }, d.spec.package);
+    packageRef = resolveRef(scope.matches, d.target, 'ServicePackage', d.spec.package);
     if (packageRef === undefined) return { dangling: danglingRef(d, 'packageRef', 'ServicePackage', refName(d.spec.package)) };
   }
-  const m = matchOf(scope, d.key);
   const merged = mergeMetadata({
     live: live?.metadata, // plain properties, not conditional spreads: this runs for every object of a plan
     declared: d.spec.userMetadata,
@@ -175,16 +174,15 @@ function headOf(d: DesiredContainer, live: LivePackage | LiveSubscription | unde
 }
 
 /** Plans one package or subscription; dangling references add an error diagnostic to `diags`. */
-export function planContainer(scope: PlanScope, d: DesiredContainer, diags: Diagnostic[]): Draft {
-  const m = matchOf(scope, d.key);
+export function planContainer(scope: PlanScope, d: DesiredContainer, m: Match, diags: Diagnostic[]): Draft {
   const t = streamwiseOf(scope.ctx, d.target);
   const list = d.kind === 'ServicePackage' ? t?.packages : t?.subscriptions;
   const live = m.found === 'live' ? list?.get(m.id) : undefined;
-  const v = view(scope, d, live);
+  const v = view(scope, d, m, live);
   if ('dangling' in v) {
     diags.push(v.dangling.diagnostic);
     return blockedDraft(headOf(d, live), v.dangling.blocker);
   }
   if (m.found === 'blocked') return blockedDraft(headOf(d, live), m.blocker);
-  return live ? updateContainer(scope, v, live) : createContainer(scope, v);
+  return live ? updateContainer(scope, v, live, matchedEntry(m)) : createContainer(scope, v);
 }

@@ -10,7 +10,7 @@ import { diffFields, diffValue } from './diff.js';
 import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, type Draft, type DraftStep } from './draft.js';
 import type { LedgerEntry } from './ledger.js';
 import type { LiveProject } from './live.js';
-import { matchedEntry, matchOf, type PlanScope } from './match.js';
+import { matchedEntry, type Match, type PlanScope } from './match.js';
 import type { Desired, OfKind, RemoteConsumer, RemoteStorage, Sensitive, UseDefault } from './model.js';
 
 type DesiredProject = OfKind<Desired, 'Project'>;
@@ -111,8 +111,7 @@ function changedWriteOnly(d: DesiredProject, entry: LedgerEntry | undefined): Fi
  * (the platform never returns it) and, like any other changed field, needs a replace; a change of
  * `replacePolicy` alone changes nothing on the platform.
  */
-export function planProject(scope: PlanScope, d: DesiredProject): Draft {
-  const m = matchOf(scope, d.key);
+export function planProject(scope: PlanScope, d: DesiredProject, m: Match): Draft {
   const live = m.found === 'live' ? bluzoneOf(scope.ctx, d.target)?.projects.get(m.id) : undefined;
   if (m.found === 'blocked') return blockedDraft({ ...changeHead(d), action: 'create', fields: projectFields(d, undefined), steps: [] }, m.blocker);
   if (live === undefined) {
@@ -126,7 +125,7 @@ export function planProject(scope: PlanScope, d: DesiredProject): Draft {
 }
 
 /** Plans the reseller's defaults: one step per changed setting, `touches` = projects that follow it. */
-export function planDefaults(scope: PlanScope, d: DesiredDefaults): Draft {
+export function planDefaults(scope: PlanScope, d: DesiredDefaults, m: Match): Draft {
   const t = bluzoneOf(scope.ctx, d.target);
   const reseller = t?.live.reseller;
   const id = reseller?.serviceProviderId ?? '';
@@ -144,7 +143,7 @@ export function planDefaults(scope: PlanScope, d: DesiredDefaults): Draft {
     steps.push({ step, effect: { kind: 'defaults', which: 'consumer' } });
   }
   const ledger = ledgerSet(d, { id }, []);
-  if (steps.length === 0) return noopDraft(changeHead(d), id, matchedEntry(matchOf(scope, d.key)), ledger);
+  if (steps.length === 0) return noopDraft(changeHead(d), id, matchedEntry(m), ledger);
   const touched = (t?.live.projects ?? []).filter(
     (p) => updateProjects && ((storage.length > 0 && p.useDefaultRemoteStorage) || (consumer.length > 0 && p.useDefaultRemoteConsumer)),
   );

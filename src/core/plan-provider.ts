@@ -10,7 +10,7 @@ import { diffValue } from './diff.js';
 import { blockedDraft, changeHead, ledgerSet, makeStep, noopDraft, type Draft } from './draft.js';
 import type { LedgerEntry } from './ledger.js';
 import type { LiveProvider } from './live.js';
-import { matchedEntry, matchOf, type PlanScope } from './match.js';
+import { matchedEntry, type Match, type PlanScope } from './match.js';
 import { createMetadataFields, mergeMetadata, withMetadataFields, type MergedMetadata } from './metadata.js';
 import { META_HASH, type Desired, type OfKind } from './model.js';
 
@@ -91,8 +91,7 @@ function secretChanged(d: DesiredProvider, live: LiveProvider, entry: LedgerEntr
   return (mine ? mine.hash : live.metadata[META_HASH]) !== d.hash;
 }
 
-function updateProvider(scope: PlanScope, d: DesiredProvider, live: LiveProvider, merged: MergedMetadata): Draft {
-  const entry = matchedEntry(matchOf(scope, d.key));
+function updateProvider(d: DesiredProvider, live: LiveProvider, merged: MergedMetadata, entry: LedgerEntry | undefined): Draft {
   if (live.providerType !== d.spec.providerType) return immutableType(d, live);
   const resendSecret = secretChanged(d, live, entry);
   const s = d.spec;
@@ -116,8 +115,7 @@ function updateProvider(scope: PlanScope, d: DesiredProvider, live: LiveProvider
 }
 
 /** Plans one desired provider against its matched live object. */
-export function planProvider(scope: PlanScope, d: DesiredProvider): Draft {
-  const m = matchOf(scope, d.key);
+export function planProvider(scope: PlanScope, d: DesiredProvider, m: Match): Draft {
   const t = streamwiseOf(scope.ctx, d.target);
   const live = m.found === 'live' ? t?.providers.get(m.id) : undefined;
   const merged = mergeMetadata({
@@ -127,5 +125,5 @@ export function planProvider(scope: PlanScope, d: DesiredProvider): Draft {
     markers: { name: d.name, owner: scope.ctx.input.ledger.owner, hash: d.hash },
   });
   if (m.found === 'blocked') return blockedDraft({ ...changeHead(d), action: 'create', fields: createFields(d, merged), steps: [] }, m.blocker);
-  return live ? updateProvider(scope, d, live, merged) : createProvider(d, merged);
+  return live ? updateProvider(d, live, merged, matchedEntry(m)) : createProvider(d, merged);
 }

@@ -10,7 +10,7 @@ import { buildContext, cmp } from './context.js';
 import { wireDependencies } from './dependencies.js';
 import { keyOfStep, type Draft } from './draft.js';
 import { propagateBlocked, toWaves, type Waves } from './graph.js';
-import { matchAll, matchOf, type PlanScope } from './match.js';
+import { matchAll, matchOf, type Match, type PlanScope } from './match.js';
 import { assertNever, type Desired, type Diagnostic } from './model.js';
 import { planContainer } from './plan-container.js';
 import { planDefaults, planProject } from './plan-project.js';
@@ -21,21 +21,22 @@ import { simulate, type Simulation } from './rules.js';
 
 function planDesired(scope: PlanScope, d: Desired, diags: Diagnostic[]): Draft {
   const m = matchOf(scope, d.key);
-  if (m.found === 'live' && m.renamedFrom !== undefined) return asRename(planKind(scope, d, diags), m.renamedFrom);
-  return planKind(scope, d, diags);
+  if (m.found === 'live' && m.renamedFrom !== undefined) return asRename(planKind(scope, d, m, diags), m.renamedFrom);
+  return planKind(scope, d, m, diags);
 }
 
-function planKind(scope: PlanScope, d: Desired, diags: Diagnostic[]): Draft {
+/** Plans one declaration; `m` is its match, looked up once and handed down. */
+function planKind(scope: PlanScope, d: Desired, m: Match, diags: Diagnostic[]): Draft {
   switch (d.kind) {
     case 'ServiceProvider':
-      return planProvider(scope, d);
+      return planProvider(scope, d, m);
     case 'ServicePackage':
     case 'Subscription':
-      return planContainer(scope, d, diags);
+      return planContainer(scope, d, m, diags);
     case 'Project':
-      return planProject(scope, d);
+      return planProject(scope, d, m);
     case 'ProjectDefaults':
-      return planDefaults(scope, d);
+      return planDefaults(scope, d, m);
     default:
       return assertNever(d);
   }
@@ -116,7 +117,10 @@ export function plan(input: PlanInput): Plan {
   const scope: PlanScope = { ctx, matches };
   const diags: Diagnostic[] = [...ctx.diagnostics, ...matches.diagnostics];
   duplicateDefaults(scope, diags);
-  const drafts = [...[...ctx.desired.values()].map((d) => planDesired(scope, d, diags)), ...planPrune(scope, diags)].sort(byTargetAndKey);
+  const drafts: Draft[] = [];
+  for (const d of ctx.desired.values()) drafts.push(planDesired(scope, d, diags));
+  for (const d of planPrune(scope, diags)) drafts.push(d);
+  drafts.sort(byTargetAndKey);
   const settled = settle(scope, wireDependencies(guardDeletes(scope, drafts)), diags);
   const stepById = new Map(aliveSteps(settled.drafts).map((s) => [s.id, s]));
   return {

@@ -58,9 +58,7 @@ export function planPrune(scope: PlanScope, diags: Diagnostic[]): Draft[] {
     if (t === undefined) unobserved.set(entry.target, (unobserved.get(entry.target) ?? 0) + 1);
     else if (scope.ctx.input.options.prune) out.push(pruneOne(scope, entry, t));
   }
-  for (const d of scope.ctx.desired.values()) {
-    const e = scope.ctx.input.ledger.entries[d.key];
-    if (e === undefined || e.target === d.target) continue;
+  for (const { d, entry: e } of scope.ctx.movedTarget) {
     const summary = `${d.key} moved from target "${e.target}" to "${d.target}": the object on "${e.target}" (id ${e.externalId}) is no longer managed and stays there`;
     diags.push({ severity: 'warning', code: 'PLAN_TARGET_CHANGED', summary, origin: d.origin });
   }
@@ -100,10 +98,11 @@ function emptyBlocker(target: string, owned: number): Blocker {
 export function guardDeletes(scope: PlanScope, drafts: readonly Draft[]): Draft[] {
   const { options, ledger } = scope.ctx.input;
   if (options.force) return [...drafts];
+  const deletes = drafts.filter((d) => d.change.action === 'delete' && d.blocker === undefined).length;
+  if (deletes === 0) return [...drafts]; // the usual plan: no ledger count needed
   const owned = ownedPerTarget(Object.values(ledger.entries));
   const total = [...owned.values()].reduce((a, b) => a + b, 0);
   const limit = options.maxDelete ?? Math.max(5, Math.floor(total / 2));
-  const deletes = drafts.filter((d) => d.change.action === 'delete' && d.blocker === undefined).length;
   return drafts.map((d) => {
     if (d.change.action !== 'delete' || d.blocker !== undefined) return d;
     const target = d.change.target;

@@ -10,7 +10,7 @@ import { simId } from './draft.js';
 import type { LiveAttachment } from './live.js';
 import type { PlanScope } from './match.js';
 import type { Key, ManagedKind } from './model.js';
-import { simAttachments, usersOf, type SimContainer, type SimTarget } from './sim-state.js';
+import { simAttachments, subscriptionsOf, usersOf, type SimContainer, type SimTarget } from './sim-state.js';
 
 /** Names objects in messages the way a reader of the configuration knows them. */
 export interface Namer {
@@ -63,7 +63,7 @@ function deleteRule(n: Namer, id: string): Blocker | undefined {
 }
 
 function packageDeleteRule(n: Namer, step: Step, id: string): Blocker | undefined {
-  const subId = [...(n.st.subsOf.get(id) ?? [])].sort()[0];
+  const subId = [...subscriptionsOf(n.st, id)].sort()[0];
   const sub = subId === undefined ? undefined : n.st.subscriptions.get(subId);
   const pkg = n.st.packages.get(id);
   if (sub === undefined || pkg === undefined) return undefined;
