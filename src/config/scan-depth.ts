@@ -21,22 +21,37 @@ interface ScanState {
   blockScalarParent: number;
 }
 
-/**
- * Returns the first position where nesting exceeds `maxDepth`, or `undefined` when the text stays
- * within it. Counts block indentation levels, compact indicators (`- - -`, `? `, `: `) and
- * unclosed flow brackets outside quoted scalars and comments.
- */
-export function findExcessiveDepth(text: string, maxDepth: number): DepthExcess | undefined {
+/** A depth scan: where the text first goes too deep, and whether it ends inside a flow collection or a quoted scalar. */
+export interface DepthScan {
+  readonly excess: DepthExcess | undefined;
+  /**
+   * true when the scan ends inside `[`/`{` or a quote. Otherwise a scan of a text that follows on
+   * a `---` line starts from the state a fresh scan has, so documents can be scanned one by one.
+   */
+  readonly isOpen: boolean;
+}
+
+/** Scans `text` as `findExcessiveDepth` does, and tells whether it ends inside a flow collection or a quote. */
+export function scanDepth(text: string, maxDepth: number): DepthScan {
   const state: ScanState = { stack: [], flow: 0, quote: '', blockScalarParent: -1 };
   let start = 0;
   for (let line = 1; start <= text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const found = scanLine(text, start, end, state, maxDepth);
-    if (found !== undefined) return { depth: found.depth, line, col: found.offset - start + 1 };
+    if (found !== undefined) return { excess: { depth: found.depth, line, col: found.offset - start + 1 }, isOpen: true };
     start = end + 1;
   }
-  return undefined;
+  return { excess: undefined, isOpen: state.flow > 0 || state.quote !== '' };
+}
+
+/**
+ * Returns the first position where nesting exceeds `maxDepth`, or `undefined` when the text stays
+ * within it. Counts block indentation levels, compact indicators (`- - -`, `? `, `: `) and
+ * unclosed flow brackets outside quoted scalars and comments.
+ */
+export function findExcessiveDepth(text: string, maxDepth: number): DepthExcess | undefined {
+  return scanDepth(text, maxDepth).excess;
 }
 
 function indentOf(text: string, start: number, end: number): number {
