@@ -1,7 +1,8 @@
 /**
  * Incremental desired state for the long-running modes: every declaration file is kept with the
- * hash of its content and what it parsed to, so a change re-reads and re-parses only the files it
- * names (a one-file edit in a 10,000-object repository parses one file). The cross-file checks then
+ * hash of its content and what each of its documents parsed to, so a change re-reads only the files
+ * it names and re-parses only the documents that changed (a one-document edit in a 10,000-object
+ * repository parses one document; see config/chunks.ts). The cross-file checks then
  * run over the cached set; secrets are resolved again only for declarations whose file, target or
  * secret values changed, and a `valueFrom.file` secret is read again only when its file changed
  * (see secret-files.ts). The last valid desired state is kept while an edit is invalid.
@@ -10,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { checkDeclarations } from '../config/check-declarations.js';
+import { declarationsFromChunks, type ChunkMemo } from '../config/chunks.js';
 import { findFiles } from '../config/find-files.js';
-import { declarationsFromText } from '../config/from-text.js';
 import { DEFAULT_MAX_FILE_BYTES, fileSecretsOf, linkEscapes, readDeclarationText, type FileSecretRef } from '../config/load-files.js';
 import { hasErrors } from '../core/diagnostics.js';
 import { createSecretFiles, type SecretFiles, type SecretFilesRun } from './secret-files.js';
@@ -32,7 +33,10 @@ export interface FileCacheStats {
   /** Directory listings made. */
   readonly listings: number;
   readonly reads: number;
+  /** Files whose changed content was parsed (in whole or document by document). */
   readonly parses: number;
+  /** Documents parsed one by one within those files (unchanged documents are not parsed again). */
+  readonly documentParses: number;
   /** Reads whose content hash matched the cached one (no parse). */
   readonly unchanged: number;
   /** `valueFrom.file` secrets read (a secret file is read again only when it changed). */
@@ -91,6 +95,8 @@ interface Entry {
   readonly diagnostics: readonly Diagnostic[];
   /** Its `valueFrom.file` secrets, found once when the file is parsed. */
   readonly fileSecrets: readonly FileSecretRef[];
+  /** Its documents' parses, for the next change of the file. */
+  readonly chunks: ChunkMemo | undefined;
 }
 
 const within = (file: string, path: string): boolean => file === path || file.startsWith(path.endsWith('/') ? path : `${path}/`);
@@ -106,7 +112,7 @@ interface CacheState {
   roots: Map<string, string>;
   listingDiagnostics: readonly Diagnostic[];
   lastValid: readonly Resource<Sensitive>[] | undefined;
-  readonly counts: { listings: number; reads: number; parses: number; unchanged: number };
+  readonly counts: { listings: number; reads: number; parses: number; documentParses: number; unchanged: number };
   readonly stable: StableResources;
   readonly secretFiles: SecretFiles;
 }
@@ -122,9 +128,15 @@ async function refresh(s: CacheState, file: string, root: string): Promise<'pars
     return 'unchanged';
   }
   s.counts.parses += 1;
-  const allowOutsideRoot = s.options.allowOutsideRoot ?? false;
-  const result = typeof text === 'string' ? declarationsFromText(text, file, { root, allowOutsideRoot }) : { declared: [], diagnostics: [text] };
-  s.entries.set(file, { root, hash, ...result, fileSecrets: fileSecretsOf(result.declared) });
+  if (typeof text !== 'string') {
+    s.entries.set(file, { root, hash, declared: [], diagnostics: [text], fileSecrets: [], chunks: undefined });
+    return 'parsed';
+  }
+  const before = s.entries.get(file);
+  const options = { root, allowOutsideRoot: s.options.allowOutsideRoot ?? false };
+  const { result, memo, parsedChunks } = declarationsFromChunks(text, file, options, before?.root === root ? before.chunks : undefined);
+  s.counts.documentParses += parsedChunks;
+  s.entries.set(file, { root, hash, declared: result.declared, diagnostics: result.diagnostics, fileSecrets: fileSecretsOf(result.declared), chunks: memo });
   return 'parsed';
 }
 
@@ -189,7 +201,7 @@ async function desired(s: CacheState): Promise<DesiredSnapshot> {
 export function createFileCache(options: FileCacheOptions): FileCache {
   const s: CacheState = {
     options, entries: new Map(), roots: new Map(), listingDiagnostics: [], lastValid: undefined,
-    counts: { listings: 0, reads: 0, parses: 0, unchanged: 0 }, stable: createStableResources(),
+    counts: { listings: 0, reads: 0, parses: 0, documentParses: 0, unchanged: 0 }, stable: createStableResources(),
     secretFiles: createSecretFiles(options.now ? { now: options.now } : {}),
   };
   return {

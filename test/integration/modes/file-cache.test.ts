@@ -39,6 +39,27 @@ describe('file cache', () => {
     expect(await names()).toContain('Provider Seven');
   });
 
+  it('re-parses only the edited document of a multi-document file, and resolves only its declaration', async () => {
+    const many = join(dir, 'team', 'many.yaml');
+    const text = (second: string): string => [providerYaml('m0', 'Many 0'), providerYaml('m1', second), providerYaml('m2', 'Many 2')].join('---\n');
+    await writeFile(many, text('Many 1'));
+    await cache.scan();
+    expect(cache.stats()).toMatchObject({ parses: 41, documentParses: 3 });
+    expect(await names()).toContain('Many 1');
+    await writeFile(many, text('Many one'));
+    expect(await cache.update([many])).toEqual({ changed: true, parsed: [many], removed: [] });
+    expect(cache.stats()).toMatchObject({ parses: 42, documentParses: 4 });
+    const same = await cache.desired();
+    expect(same.valid && same.resolved.map((r) => r.name)).toEqual(['m1']);
+    // a line more moves the document after the edited one: it keeps its parse at its new line
+    await writeFile(many, text('Many one\n  # a line more'));
+    await cache.update([many]);
+    expect(cache.stats()).toMatchObject({ parses: 43, documentParses: 5 });
+    const moved = await cache.desired();
+    expect(moved.valid && moved.resolved.map((r) => r.name)).toEqual(['m1', 'm2']);
+    expect(moved.valid && moved.resources.find((r) => r.name === 'm2')?.origin).toMatchObject({ file: many, line: 24 });
+  });
+
   it('parses nothing when a save leaves the content as it was', async () => {
     await cache.scan();
     const same = join(dir, 'team', 'p3.yaml');
