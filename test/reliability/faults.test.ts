@@ -4,7 +4,7 @@
  * converges within two runs, creates no duplicate, and the next plan is empty. A platform that
  * never answers makes syncwise fail with a timeout rather than hang.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { CliResult } from '../support/cli.js';
 import { createWorld, fleetYaml, pendingChanges, platformView, requestTotal, targetsYaml, type World } from './world.js';
 
@@ -17,7 +17,9 @@ function failures(r: CliResult): string {
   return r.stdout.split('\n').filter((l) => /FAILED|skipped|blocked|finished/.test(l)).slice(0, 20).join('\n') + r.stderr;
 }
 
-describe('apply under injected faults', () => {
+// The two scenarios share nothing (each has its own sandbox and directories), so they run side by
+// side: the second one mostly waits for its client timeouts.
+describe.concurrent('apply under injected faults', () => {
   let w: World;
   beforeAll(async () => {
     w = await createWorld();
@@ -25,7 +27,7 @@ describe('apply under injected faults', () => {
   });
   afterAll(async () => { await w.close(); });
 
-  it(`converges a ${OBJECTS}-object configuration within two runs, without duplicates, and plans nothing afterwards`, async () => {
+  it(`converges a ${OBJECTS}-object configuration within two runs, without duplicates, and plans nothing afterwards`, async ({ expect }) => {
     w.sandbox.setFaults(FAULTS);
     const runs = [await w.cli(['apply', '--yes', '--parallelism', '16'], { timeoutMs: 60_000 })];
     if (runs[0]?.code !== 0) runs.push(await w.cli(['apply', '--yes', '--parallelism', '16'], { timeoutMs: 60_000 }));
@@ -39,16 +41,16 @@ describe('apply under injected faults', () => {
     expect(counts['status:reset']).toBeGreaterThan(5);
     // a create whose answer was dropped after it committed was found again, not sent twice
     expect(runs.map((r) => r.stdout).join('')).toContain('(found after a lost answer, not sent twice)');
-    const view = await platformView(w.sandbox);
+    // three read-only checks of the converged state
+    const [view, inProcessPlan, plan] = await Promise.all([platformView(w.sandbox), w.plan(), w.cli(['plan', '--detailed-exitcode'])]);
     expect(view.duplicates).toEqual([]);
     expect(view.total).toBe(OBJECTS);
-    expect(pendingChanges(await w.plan())).toEqual([]);
-    const plan = await w.cli(['plan', '--detailed-exitcode']);
+    expect(pendingChanges(inProcessPlan)).toEqual([]);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
   }, 120_000);
 });
 
-describe('a platform that never answers', () => {
+describe.concurrent('a platform that never answers', () => {
   let w: World;
   beforeAll(async () => {
     w = await createWorld({ targets: false });
@@ -60,7 +62,7 @@ describe('a platform that never answers', () => {
     await w.close();
   });
 
-  it('makes plan and apply fail with TIMEOUT within their bounded retries instead of hanging', async () => {
+  it('makes plan and apply fail with TIMEOUT within their bounded retries instead of hanging', async ({ expect }) => {
     w.sandbox.setFaults({ latencyMs: 30_000 });
     const started = Date.now();
     const [plan, apply] = await Promise.all([w.cli(['plan'], { timeoutMs: 25_000 }), w.cli(['apply', '--yes'], { timeoutMs: 25_000 })]);
