@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { fileLedger } from '../../src/engine/ledger/file.js';
 import { startCli } from '../support/cli-process.js';
 import { createWorld, fleetYaml, pendingChanges, platformView, seeded, type World } from './world.js';
@@ -21,7 +21,9 @@ function variant(i: number, rng: () => number): string {
   return fleetYaml({ providers: 8, providerLimit: 4 + Math.floor(rng() * 5), packages: 2, subscriptions: 2, projects: 1 + Math.floor(rng() * 3), suffix: i % 2 === 0 ? '' : ` v${i}` });
 }
 
-describe('apply killed with SIGKILL at random moments', () => {
+// The kill trials and the ledger-write tests share nothing (each describe has its own sandbox and
+// directories), so they run side by side.
+describe.concurrent('apply killed with SIGKILL at random moments', () => {
   let w: World;
   let answered = 0;
   let onAnswer: (() => void) | undefined;
@@ -30,7 +32,7 @@ describe('apply killed with SIGKILL at random moments', () => {
   });
   afterAll(async () => { await w.close(); });
 
-  it(`converges after each of ${TRIALS} kills without a duplicate, and plans nothing afterwards`, async () => {
+  it(`converges after each of ${TRIALS} kills without a duplicate, and plans nothing afterwards`, async ({ expect }) => {
     const rng = seeded(SEED);
     let killed = 0;
     for (let i = 0; i < TRIALS; i++) {
@@ -47,9 +49,9 @@ describe('apply killed with SIGKILL at random moments', () => {
 
       const next = await w.apply({ prune: true, force: true });
       expect(next.kind === 'applied' && next.ok, `trial ${i}: ${JSON.stringify(next.kind === 'failed' ? next.error : next.kind)}`).toBe(true);
-      const view = await platformView(w.sandbox);
+      const [view, plan] = await Promise.all([platformView(w.sandbox), w.plan({ prune: true, force: true })]);
       expect(view.duplicates, `trial ${i} (killed after ${killAfter} answers)`).toEqual([]);
-      expect(pendingChanges(await w.plan({ prune: true, force: true })), `trial ${i}`).toEqual([]);
+      expect(pendingChanges(plan), `trial ${i}`).toEqual([]);
     }
     expect(killed).toBeGreaterThanOrEqual(TRIALS - 3); // most runs really died mid-apply
   }, 90_000);
@@ -78,12 +80,12 @@ function startWriter(stateDir: string): { ready: Promise<void>; kill: () => void
   return { ready, exited, kill: () => child.kill('SIGKILL') };
 }
 
-describe('ledger writes', () => {
+describe.concurrent('ledger writes', () => {
   let w: World;
   beforeAll(async () => { w = await createWorld(); });
   afterAll(async () => { await w.close(); });
 
-  it('leave a complete ledger (old or new, never a mix) when the writer is killed mid-write', async () => {
+  it('leave a complete ledger (old or new, never a mix) when the writer is killed mid-write', async ({ expect }) => {
     const rng = seeded(SEED + 1);
     const stateDir = join(w.root, 'writer-state');
     for (let trial = 0; trial < 8; trial++) {
@@ -102,7 +104,7 @@ describe('ledger writes', () => {
     expect(stray).toEqual([]);
   }, 30_000);
 
-  it('ignores a leftover, half-written temp file: the next apply reads the real ledger and converges', async () => {
+  it('ignores a leftover, half-written temp file: the next apply reads the real ledger and converges', async ({ expect }) => {
     await w.write('fleet.yaml', fleetYaml({ providers: 2 }));
     expect((await w.cli(['apply', '--yes'])).code).toBe(0);
     const before = await readFile(join(w.stateDir, 'ledger.json'), 'utf8');
