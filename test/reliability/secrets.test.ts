@@ -17,6 +17,7 @@ const FILE_SECRET = 'file-secret-Wx39vL-unique';
 const WRONG_TOKEN = 'wrong-token-Kd20sJ-unique';
 const SANDBOX_TOKEN = 'sandbox-token-Mn47tQ-unique';
 const SANDBOX_KEY = 'sandbox-apikey-Bv58cE-unique';
+const FORMATS = ['text', 'json', 'markdown'] as const;
 /** Values declared by the user: never in any file syncwise writes, the sandbox's store included. */
 const DECLARED = [SECRETS.provider, SECRETS.owner, SECRETS.consumer, FILE_SECRET, KUBE_SECRET];
 
@@ -70,10 +71,14 @@ describe('secret values never leak', () => {
   afterAll(async () => { await w.close(); });
 
   it('in validate, plan (text, json, markdown), apply (text, json, markdown), run, failures and the state directory', async () => {
-    const validate = await runCli(['validate', '-f', w.config], { cwd: w.root, env: w.env });
+    // validate and plan only read, so they run together; the applies and the run take the state lock in turn
+    const [validate, ...plans] = await Promise.all([
+      runCli(['validate', '-f', w.config], { cwd: w.root, env: w.env }),
+      ...FORMATS.map((output) => cli(['plan', '--output', output])),
+    ]);
     record('validate', validate.stdout + validate.stderr);
     expect(validate.code, validate.stderr).toBe(0);
-    for (const output of ['text', 'json', 'markdown']) expect(await cli(['plan', '--output', output])).toBe(0);
+    expect(plans).toEqual([0, 0, 0]);
     expect(await cli(['apply', '--yes', '--output', 'json'])).toBe(0);
     const projects = await w.sandbox.bz<{ projectApiKey?: string }[]>('GET', '/projects');
     const generated = projects.body.map((p) => p.projectApiKey ?? '').filter((k) => k.length >= 8);
@@ -82,12 +87,14 @@ describe('secret values never leak', () => {
     // a rotated secret is a change, shown as (sensitive) in every format
     const rotated = { PROVIDER_SECRET: `${SECRETS.provider}-rotated` };
     secrets.push(rotated.PROVIDER_SECRET);
-    for (const output of ['text', 'json', 'markdown']) expect(await cli(['plan', '--output', output, '--detailed-exitcode'], rotated)).toBe(2);
+    // a failure: a wrong credential, refused at the first list before anything is written, so it runs beside the read-only plans
+    const rotatedPlans = FORMATS.map((output) => cli(['plan', '--output', output, '--detailed-exitcode'], rotated));
+    const wrongCredential = cli(['apply', '--yes'], { ...rotated, SW_TOKEN: WRONG_TOKEN });
+    expect(await Promise.all([...rotatedPlans, wrongCredential])).toEqual([2, 2, 2, 1]);
     expect(await cli(['apply', '--yes', '--output', 'markdown'], rotated)).toBe(0);
     expect(await cli(['apply', '--yes'], rotated)).toBe(0);
     expect(await cli(['run', '--log-level', 'debug'], rotated)).toBe(0);
-    // failures: a wrong credential, a project whose replacement is refused
-    expect(await cli(['apply', '--yes'], { ...rotated, SW_TOKEN: WRONG_TOKEN })).toBe(1);
+    // a failure: a project whose replacement is refused
     const fleet = await readFile(join(w.config, 'fleet.yaml'), 'utf8');
     await w.write('fleet.yaml', fleet.replace('owner@proj-000', 'new-owner@proj-000'));
     expect(await cli(['plan', '--output', 'json'], rotated)).toBe(1);
@@ -97,7 +104,9 @@ describe('secret values never leak', () => {
     expect(await expectCleanDir(w.stateDir, secrets)).toBeGreaterThan(0);
   }, 60_000);
 
-  it('in the log lines of watch and run --schedule', async () => {
+  // The tests below run side by side once the first has filled the state directory and the list of
+  // secrets: each works in a directory (or a cluster) of its own.
+  it.concurrent('in the log lines of watch and run --schedule', async ({ expect }) => {
     const env = { ...w.env, PROVIDER_SECRET: `${SECRETS.provider}-rotated` };
     const args = ['-f', w.config, '--state-dir', w.stateDir, '--log-level', 'debug'];
     const watch = startCli(['watch', '--resync', '0', ...args], { cwd: w.root, env: { ...env, PROVIDER_SECRET: SECRETS.provider } });
@@ -123,7 +132,7 @@ describe('secret values never leak', () => {
     await expectCleanDir(w.stateDir, secrets);
   }, 45_000);
 
-  it('with the embedded sandbox: its store holds no declared value in the clear, and its key file is 0600', async () => {
+  it.concurrent('with the embedded sandbox: its store holds no declared value in the clear, and its key file is 0600', async ({ expect }) => {
     const embedded = join(w.root, 'embedded');
     await mkdir(join(embedded, 'config'), { recursive: true });
     await writeFile(join(embedded, 'config', 'fleet.yaml'), fleetYaml({ providers: 2, projects: 1 }).replace(/proj-000/g, 'proj-embedded'));
@@ -136,7 +145,7 @@ describe('secret values never leak', () => {
     for (const o of outputs) expectClean(o.where, o.text, secrets);
   });
 
-  it('in the sandbox command: credentials from the environment are named, not printed, and its data is sealed', async () => {
+  it.concurrent('in the sandbox command: credentials from the environment are named, not printed, and its data is sealed', async ({ expect }) => {
     const data = join(w.root, 'sandbox-cmd', 'sandbox.db');
     const env = { SYNCWISE_SANDBOX_TOKEN: SANDBOX_TOKEN, SYNCWISE_SANDBOX_API_KEY: SANDBOX_KEY };
     const sb = startCli(['sandbox', '--port', '0', '--data', data, '--log-level', 'debug'], { cwd: w.root, env });
@@ -162,7 +171,7 @@ describe('secret values never leak', () => {
     for (const o of outputs) expectClean(o.where, o.text, secrets);
   });
 
-  it('in the operator: its logs, Events, status conditions and ledger Secret', async () => {
+  it.concurrent('in the operator: its logs, Events, status conditions and ledger Secret', async ({ expect }) => {
     const kube = await startKubeWorld();
     try {
       const kubeconfig = join(kube.dir, 'kubeconfig');
