@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it as base } from 'vitest';
 import { msg, startCli, type CliProcess } from '../support/cli-process.js';
 import { runCli } from '../support/cli.js';
 import type { Page, ProviderWire } from '../support/sandbox.js';
@@ -29,23 +29,42 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
+interface Fixtures {
+  /** A world of its own for each test, so that tests can run side by side. */
+  w: World;
+  /** Starts `syncwise <args> -f config --state-dir stateDir` in the world; it is killed after the test if still running. */
+  start: (args: readonly string[]) => CliProcess;
+}
+
+const it = base.extend<Fixtures>({
+  w: async ({}, use) => {
+    const w = await createWorld();
+    await use(w);
+    await w.close();
+  },
+  start: async ({ w }, use) => {
+    const started: CliProcess[] = [];
+    await use((args) => {
+      const cli = startCli([...args, '-f', w.config, '--state-dir', w.stateDir], { cwd: w.root, env: w.env });
+      started.push(cli);
+      return cli;
+    });
+    for (const cli of started) {
+      cli.kill();
+      await cli.exited;
+    }
+  },
+});
+
 describe('one state directory', () => {
-  let w: World;
-  let first: CliProcess | undefined;
-  beforeEach(async () => {
-    w = await createWorld();
+  it.beforeEach(async ({ w }) => {
     await w.write('fleet.yaml', fleetYaml({ providers: 6 }));
   });
-  afterEach(async () => {
-    first?.kill();
-    await first?.exited;
-    first = undefined;
-    await w.close();
-  });
 
-  it('refuses a second apply with "locked by pid N since T", and --lock-wait waits for the first', async () => {
+  // Alone: the second apply must reach the lock while the first still holds it.
+  it('refuses a second apply with "locked by pid N since T", and --lock-wait waits for the first', async ({ w, start }) => {
     w.sandbox.setFaults({ latencyMs: 150 });
-    first = startCli(['apply', '--yes', '--parallelism', '1', '-f', w.config, '--state-dir', w.stateDir], { cwd: w.root, env: w.env });
+    const first = start(['apply', '--yes', '--parallelism', '1']);
     await until(() => exists(join(w.stateDir, 'lock')), 10_000);
     const second = await w.cli(['apply', '--yes']);
     expect(second.code).toBe(1);
@@ -57,7 +76,8 @@ describe('one state directory', () => {
     expect((await platformView(w.sandbox)).duplicates).toEqual([]);
   });
 
-  it('takes over the lock of a process that no longer exists', async () => {
+  // The next two run side by side: neither races another process for its lock.
+  it.concurrent('takes over the lock of a process that no longer exists', async ({ w, expect }) => {
     await mkdir(w.stateDir, { recursive: true });
     await writeFile(join(w.stateDir, 'lock'), JSON.stringify({ pid: deadPid(), since: '2020-01-01T00:00:00.000Z' }));
     const r = await w.cli(['apply', '--yes']);
@@ -66,25 +86,21 @@ describe('one state directory', () => {
     expect(await exists(join(w.stateDir, 'lock'))).toBe(false);
   });
 
-  it('lets a watch that finds the directory locked retry with backoff, without a new trigger', async () => {
+  it.concurrent('lets a watch that finds the directory locked retry with backoff, without a new trigger', async ({ w, start, expect }) => {
     await mkdir(w.stateDir, { recursive: true });
     await writeFile(join(w.stateDir, 'lock'), JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
-    first = startCli(['watch', '--resync', '0', '-f', w.config, '--state-dir', w.stateDir], { cwd: w.root, env: w.env });
-    const failed = await first.waitFor(msg('reconcile failed'), { timeoutMs: 15_000 });
+    const watch = start(['watch', '--resync', '0']);
+    const failed = await watch.waitFor(msg('reconcile failed'), { timeoutMs: 15_000 });
     expect(failed).toMatchObject({ error: { code: 'STATE_LOCKED' }, retry: 'backoff' });
     expect(String((failed.error as { message: string }).message)).toContain(`locked by pid ${process.pid}`);
     await rm(join(w.stateDir, 'lock'));
-    await first.waitFor(msg('reconcile complete'), { timeoutMs: 10_000 });
+    await watch.waitFor(msg('reconcile complete'), { timeoutMs: 10_000 });
     expect((await platformView(w.sandbox)).total).toBe(6);
   }, 30_000);
 });
 
 describe('two configurations declaring one platform object', () => {
-  let w: World;
-  beforeEach(async () => { w = await createWorld(); });
-  afterEach(async () => { await w.close(); });
-
-  it('blocks the second instead of letting them overwrite each other', async () => {
+  it('blocks the second instead of letting them overwrite each other', async ({ w }) => {
     await w.write('shared.yaml', providerDoc('shared', 'Team A'));
     const other = join(w.root, 'other');
     await mkdir(other);
