@@ -40,7 +40,9 @@ describe('safety rails', () => {
   beforeEach(async () => {
     w = await createWorld();
     await w.write('fleet.yaml', fleetYaml({ providers: 6 }));
-    expect((await w.cli(['apply', '--yes'])).code).toBe(0);
+    // the starting point goes through the engine in this process (no CLI start-up); the scenarios run the CLI
+    const start = await w.apply();
+    expect(start.kind === 'applied' && start.ok, JSON.stringify(start.kind === 'failed' ? start.error : start.kind)).toBe(true);
     // from here on the configuration wants 2 providers deleted and 2 created
     await w.write('fleet.yaml', fleetYaml({ providers: 4 }) + '---\n' + providerDoc('new-1', 'New 1') + '---\n' + providerDoc('new-2', 'New 2'));
     w.sandbox.resetCounts();
