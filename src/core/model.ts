@@ -210,9 +210,15 @@ export type SecretHashes = { readonly [path: string]: string };
 /**
  * A resource ready to plan: secrets resolved, `hash` = salted hash of the whole spec (secrets
  * included) and `secretHashes` = one salted hash per secret field. Without `secretHashes` a
- * changed write-only secret is only visible through `hash`.
+ * changed write-only secret is only visible through `hash`. Secret hashes are salted with the key,
+ * so a declaration new to the ledger also carries `secretHashesAs`: its secrets hashed under the
+ * key of each owned entry it may be a rename of, which tells a renamed secret from a changed one.
  */
-export type Desired = Exclude<Resource<Sensitive>, { kind: 'Target' }> & { readonly hash: string; readonly secretHashes?: SecretHashes };
+export type Desired = Exclude<Resource<Sensitive>, { kind: 'Target' }> & {
+  readonly hash: string;
+  readonly secretHashes?: SecretHashes;
+  readonly secretHashesAs?: { readonly [oldKey: Key]: SecretHashes };
+};
 
 /** Narrows a resource union by kind. */
 export type OfKind<R, K extends Kind> = Extract<R, { kind: K }>;

@@ -81,6 +81,26 @@ function ambiguous(d: Desired, others: readonly Key[], why: string): Diagnostic 
   return { severity: 'warning', code: 'PLAN_RENAME_AMBIGUOUS', summary: `${d.key} is not taken as a rename of ${others.join(' or ')}: ${why}`, origin: d.origin };
 }
 
+/**
+ * The old entry as the new key sees it. Its secret hashes are salted with the old key, so each is
+ * compared with the declaration's secret hashed under that key (`secretHashesAs`): an unchanged
+ * secret carries the new key's hash, a changed one a value that matches nothing, so the planner
+ * sends it again (a provider) or replaces the object (a project's password). Without those hashes
+ * (too many candidates to hash) the old hashes are dropped and only the spec hash tells.
+ */
+function carriedEntry(e: LedgerEntry, d: Desired): LedgerEntry {
+  const { secretHashes: old, ...carried } = e;
+  const asOld = d.secretHashesAs?.[e.key];
+  const now = d.secretHashes;
+  if (old === undefined || asOld === undefined || now === undefined) return carried;
+  const secretHashes: Record<string, string> = {};
+  for (const [path, before] of Object.entries(old)) {
+    const after = now[path];
+    if (after !== undefined) secretHashes[path] = asOld[path] === before ? after : `changed:${before}`;
+  }
+  return { ...carried, secretHashes };
+}
+
 interface RenameScope {
   readonly byKey: Map<Key, Match>;
   readonly removed: ReadonlyMap<string, LedgerEntry[]>;
@@ -109,8 +129,7 @@ function renamesOfKind(ctx: PlanContext, kind: (typeof RENAMABLE)[number], scope
       diags.push(ambiguous(d, [e.key], `${rivals.map((r) => r.key).join(' and ')} could each be its new name`));
       continue;
     }
-    const { secretHashes: _salted, ...carried } = e; // secret hashes are salted with the old key: they compare with nothing under the new one
-    scope.byKey.set(key, { found: 'live', id: e.externalId, entry: carried, adopted: false, renamedFrom: e.key });
+    scope.byKey.set(key, { found: 'live', id: e.externalId, entry: carriedEntry(e, d), adopted: false, renamedFrom: e.key });
     scope.moved.set(key, e.key);
   }
 }

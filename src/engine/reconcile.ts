@@ -5,7 +5,7 @@
 import type { Plan, PlanOptions } from '../core/change.js';
 import { emptyLedger, type LedgerState } from '../core/ledger.js';
 import type { LiveState, LiveTarget } from '../core/live.js';
-import { sensitive, type Desired, type Diagnostic, type Resource, type Sensitive } from '../core/model.js';
+import { sensitive, type Desired, type Diagnostic, type Key, type Resource, type Sensitive } from '../core/model.js';
 import { plan as makePlan } from '../core/plan.js';
 import { applyPlan, type ApplyReport, type StepResult } from './apply.js';
 import { toEngineError, type EngineError } from './errors.js';
@@ -77,6 +77,32 @@ export function desiredWithHashes(resources: readonly Resource<Sensitive>[], sal
   return out;
 }
 
+/** More owned entries than this of one kind and target, and a new declaration's secrets are not hashed under their keys. */
+const RENAME_CANDIDATES = 8;
+
+/**
+ * Adds `secretHashesAs` to declarations new to the ledger that hold secrets: their secrets hashed
+ * under the key of each undeclared owned entry of the same kind and target, the entries a rename
+ * may take over (see core/rename.ts). A plan without new declarations costs one lookup each.
+ */
+export function withRenameHashes(desired: readonly Desired[], ledger: LedgerState): readonly Desired[] {
+  const fresh = new Set(desired.filter((d) => ledger.entries[d.key] === undefined && d.secretHashes !== undefined && Object.keys(d.secretHashes).length > 0));
+  if (fresh.size === 0) return desired;
+  const declared = new Set(desired.map((d) => d.key));
+  const slot = (target: string, kind: string): string => `${target}\u0000${kind}`;
+  const candidates = new Map<string, Key[]>();
+  for (const e of Object.values(ledger.entries)) {
+    if (declared.has(e.key) || e.state !== 'applied' || e.secretHashes === undefined) continue;
+    const k = slot(e.target, e.kind);
+    candidates.set(k, [...(candidates.get(k) ?? []), e.key]);
+  }
+  return desired.map((d) => {
+    const keys = fresh.has(d) ? (candidates.get(slot(d.target, d.kind)) ?? []) : [];
+    if (keys.length === 0 || keys.length > RENAME_CANDIDATES) return d;
+    return { ...d, secretHashesAs: Object.fromEntries(keys.map((key) => [key, hashSecrets(ledger.salt, { ...d, key })])) };
+  });
+}
+
 function prepareLedger(loaded: LedgerState | undefined, owner: string | undefined): LedgerState {
   const base = loaded ?? emptyLedger(owner ?? newOwnerId(), newSalt());
   return owner !== undefined && owner !== base.owner ? { ...base, owner } : base;
@@ -120,7 +146,8 @@ export async function reconcile(deps: EngineDeps, options: ReconcileOptions): Pr
     embedded = session.embedded !== undefined;
     const ledger = prepareLedger(await deps.ledger.load(), options.owner);
     const live = await observeAll(session.drivers, options.signal);
-    const p: Plan = makePlan({ desired: desiredWithHashes(session.resources, ledger.salt), live, ledger, options: options.plan });
+    const desired = withRenameHashes(desiredWithHashes(session.resources, ledger.salt), ledger);
+    const p: Plan = makePlan({ desired, live, ledger, options: options.plan });
     plan = p;
     if (p.diagnostics.some((d) => d.severity === 'error')) return { kind: 'invalid', diagnostics: p.diagnostics, plan: p, embedded };
     if (options.dryRun) return { kind: 'planned', plan: p, embedded };

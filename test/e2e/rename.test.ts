@@ -8,6 +8,7 @@ import { targetsYaml } from '../support/targets.js';
 
 const PROVIDER_SECRET = 'bbb-secret-rename-4d7e1a';
 const OWNER_PASSWORD = 'owner-password-rename-9a2b';
+const NEW_OWNER_PASSWORD = 'owner-password-rotated-5e6f';
 
 /** Two targets with a project, a provider and a package referencing it, under the given `metadata.name`s. */
 function config(sb: SandboxHandle, names: { project: string; provider: string }): string {
@@ -53,11 +54,12 @@ describe('renaming declarations through the CLI', () => {
   let dir: string;
   let first: Ids;
   const outputs: CliResult[] = [];
-  const cli = async (...args: string[]): Promise<CliResult> => {
-    const r = await runCli(args, { cwd: dir, env: { SW_TOKEN: sb.token, BZ_KEY: sb.apiKey, PROVIDER_SECRET, OWNER_PASSWORD } });
+  const cliWith = async (password: string, args: readonly string[]): Promise<CliResult> => {
+    const r = await runCli([...args], { cwd: dir, env: { SW_TOKEN: sb.token, BZ_KEY: sb.apiKey, PROVIDER_SECRET, OWNER_PASSWORD: password } });
     outputs.push(r);
     return r;
   };
+  const cli = (...args: string[]): Promise<CliResult> => cliWith(OWNER_PASSWORD, args);
   const write = (names: { project: string; provider: string }): void => writeFileSync(join(dir, 'platform.yaml'), config(sb, names));
   const sw = async (path: string): Promise<{ id: string; metadata: Record<string, unknown> }[]> => {
     const res = await fetch(`${sb.url}${path}`, { headers: { authorization: `Bearer ${sb.token}` } });
@@ -99,6 +101,7 @@ describe('renaming declarations through the CLI', () => {
     expect(plan.stdout).toContain('renamed from ServiceProvider/bbb-eu');
     expect(plan.stdout).toContain('0 to create');
     expect(plan.stdout).toContain('0 to delete');
+    expect(plan.stdout).not.toContain('properties.secret'); // the same secret under a new name is not sent again
   });
 
   it('applies the rename with --prune: no delete, the same external ids, the name marker rewritten', async () => {
@@ -121,8 +124,21 @@ describe('renaming declarations through the CLI', () => {
     expect((await cli('plan', '-f', 'platform.yaml', '--prune', '--detailed-exitcode')).code).toBe(0);
   });
 
+  it('sees a password changed in the same edit as a rename: the project needs a replace, it is not kept as it was', async () => {
+    write({ project: 'demo-ap', provider: 'bbb-eu-2' });
+    const plan = await cliWith(NEW_OWNER_PASSWORD, ['plan', '-f', 'platform.yaml', '--prune', '--detailed-exitcode']);
+    expect(plan.code).toBe(1); // blocked
+    expect(plan.stdout).toContain('blocked Project/demo-ap');
+    expect(plan.stdout).toContain('defaultOwnerPassword: (sensitive)');
+    expect(plan.stdout).toContain('changing defaultOwnerPassword needs project "Demo"');
+    expect(plan.stdout).toContain('0 to delete'); // the old entry is neither pruned nor taken over while blocked
+    const same = await cli('plan', '-f', 'platform.yaml', '--prune', '--detailed-exitcode');
+    expect(same.stdout).toContain('renamed from Project/demo-us');
+    expect(same.stdout).not.toContain('defaultOwnerPassword');
+  });
+
   it('never printed a secret', () => {
     const all = outputs.map((o) => o.stdout + o.stderr).join('\n');
-    for (const s of [PROVIDER_SECRET, OWNER_PASSWORD, sb.token, sb.apiKey, 'storage-secret-7c7c', 'consumer-secret-8d8d']) expect(all).not.toContain(s);
+    for (const s of [PROVIDER_SECRET, OWNER_PASSWORD, NEW_OWNER_PASSWORD, sb.token, sb.apiKey, 'storage-secret-7c7c', 'consumer-secret-8d8d']) expect(all).not.toContain(s);
   });
 });

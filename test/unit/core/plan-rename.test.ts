@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { Plan, PlanInput } from '../../../src/core/change.js';
 import { plan } from '../../../src/core/plan.js';
 import { renderPlan } from '../../../src/core/render.js';
-import { keyOf, type Desired } from '../../../src/core/model.js';
+import { keyOf, sensitive, type Desired } from '../../../src/core/model.js';
+import { hashSecrets } from '../../../src/engine/hash.js';
+import { withRenameHashes } from '../../../src/engine/reconcile.js';
 import { applyToLive } from './fake-apply.js';
 import { arbInput } from './plan-arbitraries.js';
 import { applied, bluzone, consumer, entry, input, ledger, liveProject, liveProvider, pkg, project, provider, storage, streamwise, sub } from './plan-fixtures.js';
@@ -245,5 +247,40 @@ describe('renames after an apply', () => {
       expect(after.ledger.entries[c.action === 'update' ? key : old]?.externalId).toBe(e.externalId);
       if (c.action === 'update') expect(after.ledger.entries[old]).toBeUndefined();
     }
+  });
+});
+
+describe('secrets of a renamed declaration', () => {
+  const old = project('web', { projectName: 'web-app' });
+  const bz = bluzone({ projects: [liveProject('42', old)], reseller: { serviceProviderId: 'sp1', defaultRemoteStorage: storage(), defaultRemoteConsumer: consumer() } });
+  /** The ledger after `old` was applied, with its secret hashes made the way the engine makes them. */
+  const owned = ledger([entry(old, '42', { secretHashes: hashSecrets('salt', old) })]);
+  /** `d` as the engine hands it to the planner: its own secret hashes, and those under the old key. */
+  const prepared = (d: Desired): Desired => {
+    const [ready] = withRenameHashes([{ ...d, secretHashes: hashSecrets('salt', d) }], owned);
+    return ready as Desired;
+  };
+
+  it('hashes a new declaration\'s secrets under the keys of the entries it may take over, and only those', () => {
+    const ready = prepared(renamedAs(old, 'web-eu'));
+    expect(Object.keys(ready.secretHashesAs ?? {})).toEqual(['Project/web']);
+    expect(ready.secretHashesAs?.['Project/web']).toEqual(owned.entries['Project/web']?.secretHashes);
+    const [kept] = withRenameHashes([{ ...old, secretHashes: hashSecrets('salt', old) }], owned);
+    expect(kept?.secretHashesAs).toBeUndefined(); // declared already: no rename to look for
+  });
+
+  it('keeps an unchanged password through the rename: a ledger-only update', () => {
+    const p = plan(input({ desired: [prepared(renamedAs(old, 'web-eu'))], bz, ledger: owned, options: { prune: true } }));
+    expect(outcome(p)).toEqual(['update Project/web-eu']);
+    expect(p.steps).toEqual([]);
+  });
+
+  it('sees a password changed in the same edit: the project needs a replace', () => {
+    const rotated = renamedAs(project('web', { projectName: 'web-app', defaultOwnerPassword: sensitive('rotated-password') }), 'web-eu');
+    const p = plan(input({ desired: [prepared(rotated)], bz, ledger: owned, options: { prune: true } }));
+    expect(outcome(p)).toEqual(['blocked Project/web-eu: PLAN_REPLACE_NOT_ALLOWED']);
+    expect(p.changes[0]?.fields).toContainEqual({ path: 'defaultOwnerPassword', sensitive: true });
+    const allowed = plan(input({ desired: [prepared({ ...rotated, spec: { ...rotated.spec, replacePolicy: 'Allow' } })], bz, ledger: owned, options: { prune: true } }));
+    expect(outcome(allowed)).toEqual(['replace Project/web-eu']);
   });
 });
