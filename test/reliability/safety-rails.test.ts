@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorld, fleetYaml, platformView, providerDoc, targetsYaml, writeTotal, type World } from './world.js';
+import { describe } from 'vitest';
+import { fleetYaml, itWithWorld as it, platformView, providerDoc, targetsYaml, writeTotal, type World } from './world.js';
 
 /** A proxy in front of the sandbox that answers every provider list page with its last object missing. */
 async function startTruncatingProxy(upstream: string): Promise<{ url: string; close: () => Promise<void> }> {
@@ -35,10 +35,14 @@ async function startTruncatingProxy(upstream: string): Promise<{ url: string; cl
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-describe('safety rails', () => {
-  let w: World;
-  beforeEach(async () => {
-    w = await createWorld();
+/** Names of every object on the platform, sorted. */
+async function names(w: World): Promise<string[]> {
+  return [...(await platformView(w.sandbox)).byName.keys()].sort();
+}
+
+// Every test has a world of its own, so they run side by side.
+describe.concurrent('safety rails', () => {
+  it.beforeEach(async ({ w, expect }) => {
     await w.write('fleet.yaml', fleetYaml({ providers: 6 }));
     // the starting point goes through the engine in this process (no CLI start-up); the scenarios run the CLI
     const start = await w.apply();
@@ -47,22 +51,19 @@ describe('safety rails', () => {
     await w.write('fleet.yaml', fleetYaml({ providers: 4 }) + '---\n' + providerDoc('new-1', 'New 1') + '---\n' + providerDoc('new-2', 'New 2'));
     w.sandbox.resetCounts();
   });
-  afterEach(async () => { await w.close(); });
 
-  const names = async (): Promise<string[]> => [...(await platformView(w.sandbox)).byName.keys()].sort();
-
-  it('turns a list that keeps failing into an error, never into creates or deletes', async () => {
-    const before = await names();
+  it('turns a list that keeps failing into an error, never into creates or deletes', async ({ w, expect }) => {
+    const before = await names(w);
     w.sandbox.setFaults({ error: 1 });
     const r = await w.cli(['apply', '--yes', '--prune', '--force']);
     w.sandbox.setFaults({});
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error UNAVAILABLE: .*(after 5 attempts)/);
     expect(writeTotal(w.sandbox)).toBe(0);
-    expect(await names()).toEqual(before);
+    expect(await names(w)).toEqual(before);
   });
 
-  it('turns 401 (wrong token) and 403 (another reseller) into an error, never into creates or deletes', async () => {
+  it('turns 401 (wrong token) and 403 (another reseller) into an error, never into creates or deletes', async ({ w, expect }) => {
     const wrongToken = await w.cli(['apply', '--yes', '--prune', '--force'], { env: { SW_TOKEN: 'not-the-token' } });
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toContain('error UNAUTHORIZED');
@@ -73,7 +74,7 @@ describe('safety rails', () => {
     expect(writeTotal(w.sandbox)).toBe(0);
   });
 
-  it('turns a partial list (fewer objects than meta.total) into an error, never into creates or deletes', async () => {
+  it('turns a partial list (fewer objects than meta.total) into an error, never into creates or deletes', async ({ w, expect }) => {
     const proxy = await startTruncatingProxy(w.sandbox.url);
     try {
       await w.write('targets.yaml', targetsYaml({ ...w.sandbox, url: proxy.url }));
@@ -86,7 +87,7 @@ describe('safety rails', () => {
     }
   });
 
-  it('never prunes objects it does not own: made by hand, or carrying another configuration\'s markers', async () => {
+  it('never prunes objects it does not own: made by hand, or carrying another configuration\'s markers', async ({ w, expect }) => {
     await w.sandbox.sw('POST', '/service-providers', { provider_name: 'By hand', provider_type: 'bbb', properties: { url: 'https://hand.example.com/b/', secret: 'hand-secret' } });
     await w.sandbox.sw('POST', '/service-providers', {
       provider_name: 'Theirs', provider_type: 'bbb', properties: { url: 'https://theirs.example.com/b/', secret: 'their-secret' },
@@ -100,7 +101,7 @@ describe('safety rails', () => {
     expect(providers).toEqual(['By hand', 'Provider 000', 'Theirs']);
   });
 
-  it('refuses to prune everything for an empty configuration without --force', async () => {
+  it('refuses to prune everything for an empty configuration without --force', async ({ w, expect }) => {
     await rm(join(w.config, 'fleet.yaml'));
     const refused = await w.cli(['apply', '--yes', '--prune']);
     expect(refused.code).toBe(1);
@@ -112,7 +113,7 @@ describe('safety rails', () => {
     expect((await platformView(w.sandbox)).total).toBe(0);
   });
 
-  it('refuses more deletes than --max-delete without --force', async () => {
+  it('refuses more deletes than --max-delete without --force', async ({ w, expect }) => {
     await w.write('fleet.yaml', fleetYaml({ providers: 2 }));
     const refused = await w.cli(['apply', '--yes', '--prune', '--max-delete', '2']);
     expect(refused.code).toBe(1);
@@ -123,7 +124,7 @@ describe('safety rails', () => {
     expect(forced.stdout).toContain('4 deleted');
   });
 
-  it('forgets instead of deleting an object declared with deletionPolicy: Orphan', async () => {
+  it('forgets instead of deleting an object declared with deletionPolicy: Orphan', async ({ w, expect }) => {
     await w.write('fleet.yaml', fleetYaml({ providers: 6 }) + '---\n' + providerDoc('kept', 'Kept', '  deletionPolicy: Orphan\n'));
     expect((await w.cli(['apply', '--yes'])).code).toBe(0);
     await w.write('fleet.yaml', fleetYaml({ providers: 6 }));

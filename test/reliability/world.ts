@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { it } from 'vitest';
 import type { Plan } from '../../src/core/change.js';
 import { META_NAME } from '../../src/core/model.js';
 import { reconcile, type Outcome } from '../../src/engine/reconcile.js';
@@ -223,6 +224,15 @@ export async function createWorld(options: { sandbox?: SandboxOptions; targets?:
   };
   return world;
 }
+
+/** `it` with a world of its own for each test, closed after it, so that tests can run side by side. */
+export const itWithWorld = it.extend<{ w: World }>({
+  w: async ({}, use) => {
+    const w = await createWorld();
+    await use(w);
+    await w.close();
+  },
+});
 
 /** The changes of a plan that would do something (not `noop`), as `action key` strings. */
 export function pendingChanges(plan: Plan): string[] {
