@@ -6,12 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, expect, it as base } from 'vitest';
+import { describe } from 'vitest';
 import { msg, startCli, type CliProcess } from '../support/cli-process.js';
 import { runCli } from '../support/cli.js';
 import type { Page, ProviderWire } from '../support/sandbox.js';
-import { createWorld, fleetYaml, platformView, providerDoc, targetsYaml, type World } from './world.js';
+import { fleetYaml, itWithWorld, platformView, providerDoc, targetsYaml } from './world.js';
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(() => true, () => false);
@@ -29,19 +31,27 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-interface Fixtures {
-  /** A world of its own for each test, so that tests can run side by side. */
-  w: World;
-  /** Starts `syncwise <args> -f config --state-dir stateDir` in the world; it is killed after the test if still running. */
-  start: (args: readonly string[]) => CliProcess;
+/** A proxy in front of `upstream` that holds every request until `open()`: a run behind it keeps its lock until then. */
+async function startGate(upstream: string): Promise<{ url: string; open: () => void; close: () => Promise<void> }> {
+  let open = (): void => {};
+  const opened = new Promise<void>((resolve) => { open = resolve; });
+  const server = createServer((req, res) => {
+    void opened.then(() => {
+      const forward = request(`${upstream}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.destroy());
+      req.pipe(forward);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, open, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
 }
 
-const it = base.extend<Fixtures>({
-  w: async ({}, use) => {
-    const w = await createWorld();
-    await use(w);
-    await w.close();
-  },
+/** Each test has a world of its own, and `start` runs `syncwise <args> -f config --state-dir stateDir` in it (killed after the test). */
+const it = itWithWorld.extend<{ start: (args: readonly string[]) => CliProcess }>({
   start: async ({ w }, use) => {
     const started: CliProcess[] = [];
     await use((args) => {
@@ -56,28 +66,36 @@ const it = base.extend<Fixtures>({
   },
 });
 
-describe('one state directory', () => {
+// Every test has a world of its own, so they run side by side.
+describe.concurrent('one state directory', () => {
   it.beforeEach(async ({ w }) => {
     await w.write('fleet.yaml', fleetYaml({ providers: 6 }));
   });
 
-  // Alone: the second apply must reach the lock while the first still holds it.
-  it('refuses a second apply with "locked by pid N since T", and --lock-wait waits for the first', async ({ w, start }) => {
-    w.sandbox.setFaults({ latencyMs: 150 });
-    const first = start(['apply', '--yes', '--parallelism', '1']);
-    await until(() => exists(join(w.stateDir, 'lock')), 10_000);
-    const second = await w.cli(['apply', '--yes']);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(new RegExp(`error STATE_LOCKED: state directory is locked by pid ${first.child.pid} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z`));
-    const waiting = await w.cli(['apply', '--yes', '--lock-wait', '30']);
-    expect((await first.exited).code).toBe(0);
-    expect(waiting.code, waiting.stderr).toBe(0);
-    expect(waiting.stdout).toContain('0 created');
-    expect((await platformView(w.sandbox)).duplicates).toEqual([]);
+  it('refuses a second apply with "locked by pid N since T", and --lock-wait waits for the first', async ({ w, start, expect }) => {
+    const gate = await startGate(w.sandbox.url);
+    try {
+      await w.write('targets.yaml', targetsYaml({ ...w.sandbox, url: gate.url }));
+      // the first holds the lock while its requests wait at the gate, which opens once the second is refused
+      const first = start(['apply', '--yes']);
+      await until(() => exists(join(w.stateDir, 'lock')), 10_000);
+      const waiting = w.cli(['apply', '--yes', '--lock-wait', '30']);
+      const second = await w.cli(['apply', '--yes']);
+      gate.open();
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`error STATE_LOCKED: state directory is locked by pid ${first.child.pid} since \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z`));
+      expect((await first.exited).code).toBe(0);
+      const waited = await waiting;
+      expect(waited.code, waited.stderr).toBe(0);
+      expect(waited.stdout).toContain('0 created');
+      expect((await platformView(w.sandbox)).duplicates).toEqual([]);
+    } finally {
+      gate.open();
+      await gate.close();
+    }
   });
 
-  // The next two run side by side: neither races another process for its lock.
-  it.concurrent('takes over the lock of a process that no longer exists', async ({ w, expect }) => {
+  it('takes over the lock of a process that no longer exists', async ({ w, expect }) => {
     await mkdir(w.stateDir, { recursive: true });
     await writeFile(join(w.stateDir, 'lock'), JSON.stringify({ pid: deadPid(), since: '2020-01-01T00:00:00.000Z' }));
     const r = await w.cli(['apply', '--yes']);
@@ -86,7 +104,7 @@ describe('one state directory', () => {
     expect(await exists(join(w.stateDir, 'lock'))).toBe(false);
   });
 
-  it.concurrent('lets a watch that finds the directory locked retry with backoff, without a new trigger', async ({ w, start, expect }) => {
+  it('lets a watch that finds the directory locked retry with backoff, without a new trigger', async ({ w, start, expect }) => {
     await mkdir(w.stateDir, { recursive: true });
     await writeFile(join(w.stateDir, 'lock'), JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
     const watch = start(['watch', '--resync', '0']);
@@ -99,8 +117,8 @@ describe('one state directory', () => {
   }, 30_000);
 });
 
-describe('two configurations declaring one platform object', () => {
-  it('blocks the second instead of letting them overwrite each other', async ({ w }) => {
+describe.concurrent('two configurations declaring one platform object', () => {
+  it('blocks the second instead of letting them overwrite each other', async ({ w, expect }) => {
     await w.write('shared.yaml', providerDoc('shared', 'Team A'));
     const other = join(w.root, 'other');
     await mkdir(other);
