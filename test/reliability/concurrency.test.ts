@@ -6,12 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe } from 'vitest';
-import { msg, startCli, type CliProcess } from '../support/cli-process.js';
+import { msg, useCliStarter, type CliStarter } from '../support/cli-process.js';
 import { runCli } from '../support/cli.js';
+import { startGate } from '../support/gate.js';
 import type { Page, ProviderWire } from '../support/sandbox.js';
 import { fleetYaml, itWithWorld, platformView, providerDoc, targetsYaml } from './world.js';
 
@@ -31,39 +30,9 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-/** A proxy in front of `upstream` that holds every request until `open()`: a run behind it keeps its lock until then. */
-async function startGate(upstream: string): Promise<{ url: string; open: () => void; close: () => Promise<void> }> {
-  let open = (): void => {};
-  const opened = new Promise<void>((resolve) => { open = resolve; });
-  const server = createServer((req, res) => {
-    void opened.then(() => {
-      const forward = request(`${upstream}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.on('error', () => res.destroy());
-      req.pipe(forward);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, open, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
-
 /** Each test has a world of its own, and `start` runs `syncwise <args> -f config --state-dir stateDir` in it (killed after the test). */
-const it = itWithWorld.extend<{ start: (args: readonly string[]) => CliProcess }>({
-  start: async ({ w }, use) => {
-    const started: CliProcess[] = [];
-    await use((args) => {
-      const cli = startCli([...args, '-f', w.config, '--state-dir', w.stateDir], { cwd: w.root, env: w.env });
-      started.push(cli);
-      return cli;
-    });
-    for (const cli of started) {
-      cli.kill();
-      await cli.exited;
-    }
-  },
+const it = itWithWorld.extend<{ start: CliStarter }>({
+  start: async ({ w }, use) => useCliStarter(w, use),
 });
 
 // Every test has a world of its own, so they run side by side.
@@ -73,7 +42,7 @@ describe.concurrent('one state directory', () => {
   });
 
   it('refuses a second apply with "locked by pid N since T", and --lock-wait waits for the first', async ({ w, start, expect }) => {
-    const gate = await startGate(w.sandbox.url);
+    const gate = await startGate(w.sandbox.url, { closed: true });
     try {
       await w.write('targets.yaml', targetsYaml({ ...w.sandbox, url: gate.url }));
       // the first holds the lock while its requests wait at the gate, which opens once the second is refused
@@ -90,8 +59,7 @@ describe.concurrent('one state directory', () => {
       expect(waited.stdout).toContain('0 created');
       expect((await platformView(w.sandbox)).duplicates).toEqual([]);
     } finally {
-      gate.open();
-      await gate.close();
+      await gate.stop();
     }
   });
 

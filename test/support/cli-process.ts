@@ -95,3 +95,31 @@ export function startCli(args: readonly string[], options: { cwd: string; env?: 
 export function msg(text: string, fields: Readonly<Record<string, unknown>> = {}): (line: LogLine) => boolean {
   return (line) => line.msg === text && Object.entries(fields).every(([k, v]) => line[k] === v);
 }
+
+/** Where a test runs the CLI: its working directory, configuration, state directory and environment. */
+export interface CliPlace {
+  readonly root: string;
+  readonly config: string;
+  readonly stateDir: string;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Starts `syncwise <args> -f config --state-dir stateDir` in a place. */
+export type CliStarter = (args: readonly string[]) => CliProcess;
+
+/**
+ * The body of a vitest fixture that hands a test a `CliStarter` for `place` and, once the test is
+ * over, kills whatever it started that still runs, so that no process outlives its test.
+ */
+export async function useCliStarter(place: CliPlace, use: (start: CliStarter) => Promise<void>): Promise<void> {
+  const started: CliProcess[] = [];
+  await use((args) => {
+    const cli = startCli([...args, '-f', place.config, '--state-dir', place.stateDir], { cwd: place.root, env: place.env });
+    started.push(cli);
+    return cli;
+  });
+  for (const cli of started) {
+    cli.kill();
+    await cli.exited;
+  }
+}
