@@ -1,33 +1,40 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { msg, startCli, type CliProcess } from '../../support/cli-process.js';
-import { createModeWorld, eventually, providerYaml, type ModeWorld } from './fixtures.js';
+import { describe, expect, it as base } from 'vitest';
+import { msg, useCliStarter, type CliProcess, type CliStarter } from '../../support/cli-process.js';
+import { startGate } from '../../support/gate.js';
+import { createModeWorld, eventually, providerYaml, TARGET_YAML, type ModeWorld } from './fixtures.js';
+
+interface WatchFixtures {
+  /** A configuration, state directory and sandbox of the test's own, so that tests can run side by side. */
+  world: ModeWorld;
+  /** Starts `syncwise <args> -f config --state-dir stateDir` in the world; it is killed after the test if still running. */
+  start: CliStarter;
+  /** Declares `web`, starts `syncwise watch --log-level debug <extra>` and waits until its first run applied `web`. */
+  startWatch: (...extra: string[]) => Promise<CliProcess>;
+}
+
+const it = base.extend<WatchFixtures>({
+  world: async ({}, use) => {
+    const world = await createModeWorld();
+    await use(world);
+    await world.close();
+  },
+  start: async ({ world }, use) => useCliStarter(world, use),
+  startWatch: async ({ world, start }, use) => {
+    await use(async (...extra) => {
+      await world.write('web.yaml', providerYaml('web', 'Web One'));
+      const cli = start(['watch', '--log-level', 'debug', ...extra]);
+      await cli.waitFor(msg('reconcile complete'), { timeoutMs: 15_000 });
+      expect((await world.providers()).get('web')?.provider_name).toBe('Web One');
+      return cli;
+    });
+  },
+});
 
 describe('syncwise watch', () => {
-  let world: ModeWorld;
-  let cli: CliProcess | undefined;
-
-  beforeEach(async () => {
-    world = await createModeWorld();
-  });
-  afterEach(async () => {
-    cli?.kill();
-    await cli?.exited;
-    cli = undefined;
-    await world.close();
-  });
-
-  async function startWatch(...extra: string[]): Promise<CliProcess> {
-    await world.write('web.yaml', providerYaml('web', 'Web One'));
-    const args = ['watch', '-f', world.config, '--state-dir', world.stateDir, '--log-level', 'debug', ...extra];
-    cli = startCli(args, { cwd: world.root, env: world.env });
-    await cli.waitFor(msg('reconcile complete'), { timeoutMs: 15_000 });
-    expect((await world.providers()).get('web')?.provider_name).toBe('Web One');
-    return cli;
-  }
-
-  it('applies an editor-style atomic save within two seconds, in one run', async () => {
+  // Alone: it times the run after a save to the tenth of a second.
+  it('applies an editor-style atomic save within two seconds, in one run', async ({ world, startWatch, expect }) => {
     const proc = await startWatch('--resync', '0');
     const from = proc.lines.length;
     const savedAt = Date.now();
@@ -44,7 +51,8 @@ describe('syncwise watch', () => {
     expect(typeof applied?.runId).toBe('string');
   });
 
-  it('reports an invalid save with its location, applies nothing, stays alive, and applies the fix', async () => {
+  // The rest run side by side, each with a world of its own.
+  it.concurrent('reports an invalid save with its location, applies nothing, stays alive, and applies the fix', async ({ world, startWatch, expect }) => {
     const proc = await startWatch('--resync', '0', '--http-port', '0');
     const from = proc.lines.length;
     const file = await world.write('web.yaml', providerYaml('web', 'Web Broken').replace('active: true', 'active: maybe'));
@@ -68,7 +76,7 @@ describe('syncwise watch', () => {
     expect((await world.providers()).get('web')?.provider_name).toBe('Web Fixed');
   });
 
-  it('runs nothing for a save that changes no byte, and re-parses only the edited file', async () => {
+  it.concurrent('runs nothing for a save that changes no byte, and re-parses only the edited file', async ({ world, startWatch, expect }) => {
     await world.write('other.yaml', providerYaml('other', 'Other'));
     const proc = await startWatch('--resync', '0');
     const from = proc.lines.length;
@@ -84,7 +92,7 @@ describe('syncwise watch', () => {
     expect((await world.providers()).get('other')?.provider_name).toBe('Other Renamed');
   });
 
-  it('handles added, renamed and (with --prune) deleted files', async () => {
+  it.concurrent('handles added, renamed and (with --prune) deleted files', async ({ world, startWatch, expect }) => {
     const proc = await startWatch('--resync', '0', '--prune');
     let from = proc.lines.length;
     const added = await world.write('extra.yaml', providerYaml('extra', 'Extra'));
@@ -102,7 +110,7 @@ describe('syncwise watch', () => {
     await eventually(async () => !(await world.providers()).has('extra'), 3000);
   });
 
-  it('corrects a change made on the platform behind its back at the next resync', async () => {
+  it.concurrent('corrects a change made on the platform behind its back at the next resync', async ({ world, startWatch, expect }) => {
     const proc = await startWatch('--resync', '1s');
     const web = (await world.providers()).get('web');
     const patched = await world.sandbox.sw('PATCH', `/service-providers/${web?.id}`, { provider_name: 'Changed By Hand' });
@@ -111,23 +119,31 @@ describe('syncwise watch', () => {
     await eventually(async () => (await world.providers()).get('web')?.provider_name === 'Web One', 5000);
   });
 
-  it('finishes the run in flight on SIGTERM, exits 0 within 10 s, and a later run converges', async () => {
-    const proc = await startWatch('--resync', '0');
-    world.sandbox.setFaults({ latencyMs: 1500 });
-    const from = proc.lines.length;
-    await writeFile(`${world.config}/web.yaml`, providerYaml('web', 'Web Slow'));
-    await proc.waitFor(msg('reconcile started'), { from, timeoutMs: 5000 });
-    const signalledAt = Date.now();
-    proc.child.kill('SIGTERM');
-    const exit = await proc.exited;
-    expect(exit.code).toBe(0);
-    expect(exit.at - signalledAt).toBeLessThan(10_000);
-    expect(proc.lines.some((l) => l.msg === 'stopped')).toBe(true);
+  it.concurrent('finishes the run in flight on SIGTERM, exits 0 within 10 s, and a later run converges', async ({ world, start, startWatch, expect }) => {
+    const gate = await startGate(world.sandbox.url);
+    try {
+      await world.write('target.yaml', TARGET_YAML.replace('URL', gate.url));
+      const proc = await startWatch('--resync', '0');
+      // the run the save starts is held at the gate until the watch has taken the signal
+      gate.close();
+      const from = proc.lines.length;
+      await writeFile(`${world.config}/web.yaml`, providerYaml('web', 'Web Slow'));
+      await proc.waitFor(msg('reconcile started'), { from, timeoutMs: 5000 });
+      const signalledAt = Date.now();
+      proc.child.kill('SIGTERM');
+      await proc.waitFor(msg('stopping'), { from });
+      gate.open();
+      const exit = await proc.exited;
+      expect(exit.code).toBe(0);
+      expect(exit.at - signalledAt).toBeLessThan(10_000);
+      expect(proc.lines.some((l) => l.msg === 'stopped')).toBe(true);
 
-    world.sandbox.setFaults({});
-    const again = startCli(['run', '-f', world.config, '--state-dir', world.stateDir], { cwd: world.root, env: world.env });
-    cli = again;
-    expect((await again.exited).code).toBe(0);
-    expect((await world.providers()).get('web')?.provider_name).toBe('Web Slow');
+      const again = start(['run']);
+      expect((await again.exited).code).toBe(0);
+      expect((await world.providers()).get('web')?.provider_name).toBe('Web Slow');
+    } finally {
+      await gate.stop();
+    }
   });
+
 });
