@@ -68,6 +68,8 @@ export interface KubeApiServer {
   sendBookmarks(): void;
   /** Every request received so far, in order. */
   requests(): readonly RecordedRequest[];
+  /** TCP connections accepted so far. */
+  connections(): number;
   /** Ends all watches and connections and stops listening. */
   close(): Promise<void>;
 }
@@ -132,6 +134,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
       }
     });
   });
+  let connections = 0;
+  server.on('connection', () => { connections += 1; });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -144,6 +148,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     compact: () => store.compact(),
     sendBookmarks: () => hub.bookmark(),
     requests: () => [...recorded],
+    connections: () => connections,
     close: async () => {
       hub.drop('end');
       server.closeAllConnections();

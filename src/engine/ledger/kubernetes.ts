@@ -17,6 +17,7 @@ import type { LedgerStore } from '../ports.js';
 import { takeLeaseLock } from './lease-lock.js';
 import { kubeStatusCode, timeoutOptions } from './lease.js';
 import { LedgerError, toLedgerError } from './ledger-error.js';
+import { apiClient } from '../kube-client.js';
 
 /** The Secret key holding the gzip-compressed ledger JSON. */
 export const LEDGER_DATA_KEY = 'ledger.json.gz';
@@ -98,7 +99,7 @@ interface SecretAccess {
 }
 
 function secretAccess(opts: KubernetesLedgerOptions): SecretAccess {
-  const core = opts.kubeConfig.makeApiClient(CoreV1Api);
+  const core = apiClient(opts.kubeConfig, CoreV1Api);
   const subject = `ledger Secret ${opts.namespace}/${opts.name}`;
   const server = (): string | undefined => opts.kubeConfig.getCurrentCluster()?.server;
   const options = (): ReturnType<typeof timeoutOptions> => timeoutOptions(opts.requestTimeoutMs ?? 10_000);

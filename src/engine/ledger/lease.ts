@@ -9,6 +9,7 @@ import {
   ApiException, CoordinationV1Api, Observable, V1MicroTime,
   type ConfigurationOptions, type KubeConfig, type ObservableMiddleware, type V1Lease, type V1LeaseSpec,
 } from '@kubernetes/client-node';
+import { apiClient } from '../kube-client.js';
 
 /** Where a Lease lives. */
 export interface LeaseRef {
@@ -110,7 +111,7 @@ async function orConflict(call: Promise<V1Lease>): Promise<V1Lease | 'conflict'>
 
 /** A client for the Lease `ref`. */
 export function leaseClient(kubeConfig: KubeConfig, ref: LeaseRef): LeaseClient {
-  const api = kubeConfig.makeApiClient(CoordinationV1Api);
+  const api = apiClient(kubeConfig, CoordinationV1Api);
   return {
     ref,
     async read(timeoutMs) {

@@ -16,6 +16,7 @@ import type { DesiredSet, ObjectEntry } from './desired-set.js';
 import type { ClusterCache } from './informers.js';
 import { API_VERSION_OF, objectName, type SecretObject } from './kinds.js';
 import { apiCode, apiError } from './kube-writes.js';
+import { apiClient } from '../../engine/kube-client.js';
 
 export interface ConnectionSecrets {
   /** Writes the Secrets that are missing or out of date; false when any could not be written. */
@@ -99,7 +100,7 @@ async function writeSecret(core: CoreV1Api, w: Wanted, apiKey: string): Promise<
 
 /** Creates the writer of connection Secrets. */
 export function createConnectionSecrets(o: ConnectionSecretsOptions): ConnectionSecrets {
-  const core = o.kubeConfig.makeApiClient(CoreV1Api);
+  const core = apiClient(o.kubeConfig, CoreV1Api);
   const cached = (w: Wanted): SecretObject | undefined => o.cache.secret(w.entry.ref.namespace, w.secretName);
   const upToDate = (w: Wanted): boolean => cached(w)?.metadata?.annotations?.[PROJECT_ID_ANNOTATION] === w.owned.externalId && cached(w)?.data?.[w.key] !== undefined;
   const foreign = (w: Wanted): boolean => cached(w) !== undefined && cached(w)?.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'syncwise';

@@ -10,6 +10,7 @@ import { apiCode } from './kube-writes.js';
 import { API_VERSION_OF, type ObjectRef } from './kinds.js';
 import { safeMessage } from './status.js';
 import type { EventValue } from './verdict.js';
+import { apiClient } from '../../engine/kube-client.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 /** Events remembered for aggregation; the oldest are forgotten first. */
@@ -75,7 +76,7 @@ async function bump(s: RecorderState, ref: ObjectRef, known: Remembered, at: Dat
 
 /** Creates a recorder that aggregates repeated Events in place of creating new ones. */
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
-  const s: RecorderState = { api: options.kubeConfig.makeApiClient(CoreV1Api), options, seen: new Map() };
+  const s: RecorderState = { api: apiClient(options.kubeConfig, CoreV1Api), options, seen: new Map() };
   return {
     record: async (ref, event) => {
       const message = safeMessage(event.message);

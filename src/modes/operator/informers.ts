@@ -11,6 +11,7 @@ import type { Logger } from '../../log.js';
 import { backoffDelay, type BackoffOptions } from '../runner.js';
 import { createStringPool, slimCustomResource, slimSecret, type Intern } from './cached-object.js';
 import { GROUP, KINDS, PLURALS, VERSION, type CustomResource, type SecretObject } from './kinds.js';
+import { apiClient } from '../../engine/kube-client.js';
 
 /** What changed in the cache: the source informer, the verb and the object. */
 export interface CacheEvent {
@@ -68,11 +69,11 @@ const SECRET_FIELDS = `type!=${LEDGER_SECRET_TYPE}`;
 
 function listerOf(kc: KubeConfig, source: Source, namespace: string | undefined): () => Promise<KubernetesListObject<KubernetesObject>> {
   if (source === 'Secret') {
-    const core = kc.makeApiClient(CoreV1Api);
+    const core = apiClient(kc, CoreV1Api);
     const fieldSelector = SECRET_FIELDS;
     return () => (namespace === undefined ? core.listSecretForAllNamespaces({ fieldSelector }) : core.listNamespacedSecret({ namespace, fieldSelector }));
   }
-  const custom = kc.makeApiClient(CustomObjectsApi);
+  const custom = apiClient(kc, CustomObjectsApi);
   const g = { group: GROUP, version: VERSION, plural: PLURALS[source] };
   return async () =>
     (namespace === undefined ? await custom.listClusterCustomObject(g) : await custom.listNamespacedCustomObject({ ...g, namespace })) as KubernetesListObject<KubernetesObject>;

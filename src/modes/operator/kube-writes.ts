@@ -6,6 +6,7 @@
 import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { FINALIZER, GROUP, PLURALS, VERSION, type CustomResource, type ObjectRef } from './kinds.js';
 import type { ObjectStatus } from './status.js';
+import { apiClient } from '../../engine/kube-client.js';
 
 const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -36,7 +37,7 @@ function removals(next: ObjectStatus, existing: unknown): Record<string, null> {
 
 /** Writes through the Kubernetes API with `kubeConfig`'s credentials. */
 export function createObjectWriter(kubeConfig: KubeConfig): ObjectWriter {
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const api = apiClient(kubeConfig, CustomObjectsApi);
   const at = (ref: ObjectRef) => ({ group: GROUP, version: VERSION, plural: PLURALS[ref.kind], namespace: ref.namespace, name: ref.name });
   const finalizers = async (ref: ObjectRef, object: CustomResource, list: string[]): Promise<void> => {
     const metadata = { finalizers: list, resourceVersion: object.metadata?.resourceVersion };
