@@ -1,5 +1,5 @@
 /**
- * Decides which Target each declaration lives on. An explicit `targetRef` must name a declared
+ * Decides which Target a declaration lives on. An explicit `targetRef` must name a declared
  * Target of the right api. Without one: the embedded sandbox when the configuration declares no
  * Target at all, else the only Target of the matching api. Pure.
  */
@@ -31,41 +31,49 @@ function explicitTarget(d: Exclude<Declared, Target>, targets: ReadonlyMap<strin
   return undefined;
 }
 
-function implicitTarget(d: Exclude<Declared, Target>, targets: readonly Target[]): string | Diagnostic {
-  if (targets.length === 0) return EMBEDDED_TARGET;
+/** What assigning a target needs to know of the configuration: its Targets and the rejected documents. */
+export interface TargetContext {
+  /** The Targets in declaration order. */
+  readonly targets: readonly Target[];
+  /** The first Target of each name. */
+  readonly byName: ReadonlyMap<string, Target>;
+  /** The Targets of each api, for declarations without `targetRef`. */
+  readonly ofApi: Readonly<Record<Api, readonly Target[]>>;
+  /** Keys of documents rejected with their own diagnostics (a `targetRef` to one is not reported again). */
+  readonly rejected: ReadonlySet<string>;
+}
+
+/** Collects the Targets of `declared`; the first Target of a duplicated name wins (duplicates are reported elsewhere). */
+export function targetContext(declared: readonly Declared[], rejected: ReadonlySet<string>): TargetContext {
+  const targets = declared.filter((d): d is Target => d.kind === 'Target');
+  const byName = new Map<string, Target>();
+  for (const t of targets) if (!byName.has(t.name)) byName.set(t.name, t);
+  const ofApi = { streamwise: targets.filter((t) => t.spec.api === 'streamwise'), bluzone: targets.filter((t) => t.spec.api === 'bluzone') };
+  return { targets, byName, ofApi, rejected };
+}
+
+function implicitTarget(d: Exclude<Declared, Target>, ctx: TargetContext): string | Diagnostic {
+  if (ctx.targets.length === 0) return EMBEDDED_TARGET;
   const api = apiOfKind(d.kind);
-  const candidates = targets.filter((t) => t.spec.api === api);
+  const candidates = ctx.ofApi[api];
   const only = candidates[0];
   if (candidates.length === 1 && only !== undefined) return only.name;
   const summary =
     candidates.length === 0
-      ? `spec.targetRef is required: a ${d.kind} lives on a ${api} Target, and none is declared (declared Targets: ${names(targets)})`
+      ? `spec.targetRef is required: a ${d.kind} lives on a ${api} Target, and none is declared (declared Targets: ${names(ctx.targets)})`
       : `spec.targetRef is required: several ${api} Targets are declared (${names(candidates)})`;
   return fieldDiagnostic(d.origin, ['spec', 'targetRef'], 'CONFIG_TARGET_REQUIRED', summary);
 }
 
 /**
- * Returns every declaration with `target` set, and a diagnostic for each one whose target cannot
- * be decided. Unassigned input is `''` or `EMBEDDED_TARGET`; any other value is an explicit
- * `targetRef`. The first Target of a duplicated name wins (duplicates are reported elsewhere);
- * a `targetRef` to a rejected Target (`rejected` keys) is not reported again.
+ * The declaration with `target` set, or the diagnostic saying why its target cannot be decided
+ * (the declaration then stays as it is). Unassigned input is `''` or `EMBEDDED_TARGET`; any other
+ * value is an explicit `targetRef`, kept when it names a Target of the right api. Depends only on
+ * the declaration and `ctx`.
  */
-export function assignTargets(declared: readonly Declared[], rejected: ReadonlySet<string> = new Set()): { declared: Declared[]; diagnostics: Diagnostic[] } {
-  const targets = declared.filter((d): d is Target => d.kind === 'Target');
-  const byName = new Map<string, Target>();
-  for (const t of targets) if (!byName.has(t.name)) byName.set(t.name, t);
-  const diagnostics: Diagnostic[] = [];
-  const out = declared.map((d): Declared => {
-    if (d.kind === 'Target') return d;
-    if (d.target !== UNASSIGNED_TARGET && d.target !== EMBEDDED_TARGET) {
-      const problem = explicitTarget(d, byName, rejected);
-      if (problem !== undefined) diagnostics.push(problem);
-      return d;
-    }
-    const assigned = implicitTarget(d, targets);
-    if (typeof assigned === 'string') return { ...d, target: assigned };
-    diagnostics.push(assigned);
-    return d;
-  });
-  return { declared: out, diagnostics };
+export function assignTarget(d: Declared, ctx: TargetContext): Declared | Diagnostic {
+  if (d.kind === 'Target') return d;
+  if (d.target !== UNASSIGNED_TARGET && d.target !== EMBEDDED_TARGET) return explicitTarget(d, ctx.byName, ctx.rejected) ?? d;
+  const assigned = implicitTarget(d, ctx);
+  return typeof assigned === 'string' ? { ...d, target: assigned } : assigned;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createDeclarationChecker } from '../../../src/config/check-declarations.js';
 import { checkDeclarations, declarationsFromText } from '../../../src/config/load-files.js';
 import { renderDiagnostics } from '../../../src/core/diagnostics.js';
 import { EMBEDDED_TARGET, type Declared } from '../../../src/core/model.js';
@@ -104,5 +105,34 @@ describe('checkDeclarations: references and uniqueness', () => {
     expect(loaded.rejected).toEqual(['ServiceProvider/p1']);
     expect(checkDeclarations(loaded.declared, { rejected: loaded.rejected }).diagnostics).toEqual([]);
     expect(checkDeclarations(loaded.declared).diagnostics.map((d) => d.code)).toEqual(['CONFIG_DANGLING_REF']);
+  });
+});
+
+describe('createDeclarationChecker', () => {
+  const load = (...files: string[]): Declared[][] => files.map((t, i) => declarationsFromText(t, `f${i}.yaml`).declared);
+
+  it('gives back the same objects for unchanged declarations and re-checks what a replaced one affects', () => {
+    const checker = createDeclarationChecker();
+    const files = load(provider('p1'), provider('p2'), pkg('k', '[{ providerRef: p1, default: true }, { providerRef: p2 }]'), sub('s', 'k', '[{ providerRef: p2, default: true }]'));
+    const first = checker.check(files.flat());
+    expect(first.diagnostics).toEqual([]);
+    const renamed = load(provider('p3'))[0] ?? [];
+    const second = checker.check([...(files[0] ?? []), ...renamed, ...(files[2] ?? []), ...(files[3] ?? [])]);
+    expect(second.declared[0]).toBe(first.declared[0]);
+    expect(second.declared[2]).toBe(first.declared[2]);
+    expect(renderDiagnostics(second.diagnostics)).toBe(
+      [
+        'f2.yaml:6:66 error CONFIG_DANGLING_REF spec.providers[1].providerRef: no ServiceProvider named "p2" is declared',
+        'f3.yaml:7:30 error CONFIG_DANGLING_REF spec.providers[0].providerRef: no ServiceProvider named "p2" is declared',
+      ].join('\n'),
+    );
+    expect(checker.check(files.flat())).toEqual(first);
+  });
+
+  it('drops the duplicate report of a name once its first declaration is renamed', () => {
+    const checker = createDeclarationChecker();
+    const files = load(provider('p1'), provider('p1'));
+    expect(checker.check(files.flat()).diagnostics.map((d) => d.code)).toEqual(['CONFIG_DUPLICATE_NAME']);
+    expect(checker.check([...(load(provider('p0'))[0] ?? []), ...(files[1] ?? [])]).diagnostics).toEqual([]);
   });
 });
