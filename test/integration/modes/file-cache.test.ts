@@ -98,6 +98,22 @@ describe('file cache', () => {
     expect(snapshot.valid === false && snapshot.lastValid?.length).toBe(40);
   });
 
+  it('reports a reference another file no longer satisfies, and clears it when the file is restored', async () => {
+    const pkg = join(dir, 'package.yaml');
+    await writeFile(pkg, 'apiVersion: syncwise.io/v1alpha1\nkind: ServicePackage\nmetadata: { name: k }\nspec:\n  packageName: K\n  providers: [{ providerRef: p5, default: true }]\n');
+    await cache.scan();
+    expect(await names()).toHaveLength(41);
+    const p5 = join(dir, 'team', 'p5.yaml');
+    await writeFile(p5, providerYaml('p55', 'Provider 5'));
+    await cache.update([p5]);
+    const dangling = await cache.desired();
+    expect(dangling.valid).toBe(false);
+    expect(dangling.diagnostics.map((d) => [d.code, d.origin?.file, d.origin?.line])).toEqual([['CONFIG_DANGLING_REF', pkg, 6]]);
+    await writeFile(p5, providerYaml('p5', 'Provider 5'));
+    await cache.update([p5]);
+    expect(await names()).toHaveLength(41);
+  });
+
   it('reports a duplicate across files through the cross-file check', async () => {
     await cache.scan();
     const twin = join(dir, 'twin.yaml');
