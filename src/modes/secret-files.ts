@@ -9,9 +9,11 @@
  * A file whose times are less than 2 s older than the moment it was read is read again on the next
  * run: a second write within the file system's timestamp granularity, with the same size, would
  * otherwise look unchanged (git treats such "racily clean" index entries the same way).
+ *
+ * The looks are synchronous: a few microseconds each from the kernel's cache, where 300 of them
+ * queued on libuv's four-thread pool took several milliseconds of every run.
  */
-import type { BigIntStats } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstatSync, realpathSync, statSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { readSecretFile } from '../config/secrets.js';
 
@@ -68,26 +70,36 @@ function changedAtMs(s: BigIntStats): number {
 }
 
 /** `realpath`, once per path in a run (all secret files of a repository usually share one directory). */
-type RealPathOf = (path: string) => Promise<string | undefined>;
+type RealPathOf = (path: string) => string | undefined;
 
-async function look(path: string, realPathOf: RealPathOf): Promise<Look> {
-  const own = await lstat(path, { bigint: true }).catch(() => undefined);
+function look(path: string, realPathOf: RealPathOf): Look {
+  const own = lstatSync(path, { bigint: true, throwIfNoEntry: false });
   if (own === undefined) return { changedAtMs: 0 };
   if (!own.isSymbolicLink()) {
-    const dir = await realPathOf(dirname(path));
+    const dir = realPathOf(dirname(path));
     return { ...(dir !== undefined ? { real: join(dir, basename(path)) } : {}), signature: signatureOf(own), changedAtMs: changedAtMs(own) };
   }
-  const [real, target] = await Promise.all([realPathOf(path), stat(path, { bigint: true }).catch(() => undefined)]);
+  const real = realPathOf(path);
+  const target = statSync(path, { bigint: true, throwIfNoEntry: false });
   if (target === undefined) return { ...(real !== undefined ? { real } : {}), changedAtMs: 0 };
   return { ...(real !== undefined ? { real } : {}), signature: signatureOf(target), changedAtMs: changedAtMs(target) };
 }
 
+function realPathOrNothing(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function memoRealPath(): RealPathOf {
-  const memo = new Map<string, Promise<string | undefined>>();
+  const memo = new Map<string, string | undefined>();
   return (path) => {
-    let p = memo.get(path);
-    if (p === undefined) memo.set(path, (p = realpath(path).catch(() => undefined)));
-    return p;
+    if (memo.has(path)) return memo.get(path);
+    const real = realPathOrNothing(path);
+    memo.set(path, real);
+    return real;
   };
 }
 
@@ -104,13 +116,13 @@ interface Seen {
   readonly roots: ReadonlyMap<string, string | undefined>;
 }
 
-async function lookAll(files: Iterable<string>, roots: Iterable<string>): Promise<Seen> {
+function lookAll(files: Iterable<string>, roots: Iterable<string>): Seen {
   const realPathOf = memoRealPath();
-  const [looks, reals] = await Promise.all([
-    Promise.all([...new Set(files)].map(async (p): Promise<[string, Look]> => [p, await look(p, realPathOf)])),
-    Promise.all([...new Set(roots)].map(async (r): Promise<[string, string | undefined]> => [r, await realPathOf(r)])),
-  ]);
-  return { files: new Map(looks), roots: new Map(reals) };
+  const looks = new Map<string, Look>();
+  for (const p of files) if (!looks.has(p)) looks.set(p, look(p, realPathOf));
+  const reals = new Map<string, string | undefined>();
+  for (const r of roots) if (!reals.has(r)) reals.set(r, realPathOf(r));
+  return { files: looks, roots: reals };
 }
 
 function runOf(store: Store, seen: Seen): SecretFilesRun {
@@ -140,7 +152,7 @@ export function createSecretFiles(options: SecretFilesOptions = {}): SecretFiles
   const store: Store = { now: options.now ?? Date.now, contents: new Map(), reads: 0 };
   return {
     async refresh(files, roots) {
-      const seen = await lookAll(files, roots);
+      const seen = lookAll(files, roots);
       const kept = new Map<string, Content>();
       for (const [p, l] of seen.files) {
         const c = store.contents.get(p);
