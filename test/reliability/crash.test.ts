@@ -21,22 +21,33 @@ function variant(i: number, rng: () => number): string {
   return fleetYaml({ providers: 8, providerLimit: 4 + Math.floor(rng() * 5), packages: 2, subscriptions: 2, projects: 1 + Math.floor(rng() * 3), suffix: i % 2 === 0 ? '' : ` v${i}` });
 }
 
-describe('apply killed with SIGKILL at random moments', () => {
-  let w: World;
+/** One trial: the configuration to apply and when to kill the apply. */
+interface Trial {
+  readonly i: number;
+  readonly config: string;
+  /** Killed this many answered requests in, plus `extraMs`. */
+  readonly killAfter: number;
+  readonly extraMs: number;
+}
+
+/** The trials, drawn from the seeded generator in order. */
+function drawTrials(): Trial[] {
+  const rng = seeded(SEED);
+  return Array.from({ length: TRIALS }, (_, i) => ({ i, config: variant(i, rng), killAfter: 1 + Math.floor(rng() * 18), extraMs: Math.floor(rng() * 20) }));
+}
+
+/**
+ * Runs `trials` one after another in a world of their own, each starting from what the previous
+ * one left; returns how many applies were really killed.
+ */
+async function runChain(trials: readonly Trial[]): Promise<number> {
   let answered = 0;
   let onAnswer: (() => void) | undefined;
-  beforeAll(async () => {
-    w = await createWorld({ sandbox: { faults: { latencyMs: [2, 25], seed: SEED }, log: { debug: () => { answered += 1; onAnswer?.(); } } } });
-  });
-  afterAll(async () => { await w.close(); });
-
-  it(`converges after each of ${TRIALS} kills without a duplicate, and plans nothing afterwards`, async () => {
-    const rng = seeded(SEED);
-    let killed = 0;
-    for (let i = 0; i < TRIALS; i++) {
-      await w.write('fleet.yaml', variant(i, rng));
-      const killAfter = 1 + Math.floor(rng() * 18);
-      const extraMs = Math.floor(rng() * 20);
+  const w = await createWorld({ sandbox: { faults: { latencyMs: [2, 25], seed: SEED }, log: { debug: () => { answered += 1; onAnswer?.(); } } } });
+  let killed = 0;
+  try {
+    for (const { i, config, killAfter, extraMs } of trials) {
+      await w.write('fleet.yaml', config);
       answered = 0;
       const cli = startCli(['apply', '--yes', '--prune', '--max-delete', '100', '-f', w.config, '--state-dir', w.stateDir], { cwd: w.root, env: w.env });
       onAnswer = () => { if (answered === killAfter) setTimeout(() => cli.kill(), extraMs); };
@@ -51,7 +62,20 @@ describe('apply killed with SIGKILL at random moments', () => {
       expect(view.duplicates, `trial ${i} (killed after ${killAfter} answers)`).toEqual([]);
       expect(pendingChanges(plan), `trial ${i}`).toEqual([]);
     }
-    expect(killed).toBeGreaterThanOrEqual(TRIALS - 3); // most runs really died mid-apply
+  } finally {
+    await w.close();
+  }
+  return killed;
+}
+
+describe('apply killed with SIGKILL at random moments', () => {
+  // Two chains of consecutive trials run side by side, each in its own world; each chain still
+  // alternates plain and renamed configurations.
+  it(`converges after each of ${TRIALS} kills without a duplicate, and plans nothing afterwards`, async () => {
+    const trials = drawTrials();
+    const half = TRIALS / 2;
+    const killed = await Promise.all([runChain(trials.slice(0, half)), runChain(trials.slice(half))]);
+    expect(killed[0] + killed[1]).toBeGreaterThanOrEqual(TRIALS - 3); // most runs really died mid-apply
   }, 90_000);
 });
 
