@@ -51,7 +51,9 @@ describe('syncwise run', () => {
     const web = (await world.providers()).get('web');
     await world.sandbox.sw('PATCH', `/service-providers/${web?.id}`, { provider_name: 'Changed By Hand' });
     await eventually(async () => (await world.providers()).get('web')?.provider_name === 'Web One', 5000);
-    expect(proc.lines.some((l) => l.key === 'ServiceProvider/web' && l.action === 'update')).toBe(true);
+    // The sandbox shows the fix as soon as the PATCH lands; the line saying so may follow a moment later.
+    const update = await proc.waitFor((l) => l.key === 'ServiceProvider/web' && l.action === 'update', { timeoutMs: 5000 });
+    expect(update.msg).toBe('ServiceProvider/web: update applied');
   });
 
   it('skips and logs a tick while the previous run is still in flight, then exits 0 on SIGTERM', async () => {
