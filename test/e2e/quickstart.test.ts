@@ -17,6 +17,11 @@ describe('README quick start on the embedded sandbox', () => {
     expect(apply.stdout).toContain('embedded sandbox');
     expect(apply.stdout).toMatch(/Apply complete: \d+ created/);
     expect(apply.code).toBe(0);
+    // Into a pipe the step lines are written in batches: all of them, each once, before the summary.
+    const steps = apply.stdout.split('\n').filter((l) => / done \[/.test(l));
+    expect(new Set(steps).size).toBe(steps.length);
+    expect(steps.length).toBeGreaterThanOrEqual(Number(/Apply complete: (\d+) created/.exec(apply.stdout)?.[1]));
+    expect(apply.stdout.lastIndexOf(' done [')).toBeLessThan(apply.stdout.indexOf('Apply complete'));
     const plan = await runCli(['plan', '-f', QUICKSTART, '--detailed-exitcode'], { cwd });
     expect(plan.stdout).toContain('No changes');
     expect(plan.code).toBe(0);

@@ -4,7 +4,7 @@ import { renderDiagnostics } from '../../core/diagnostics.js';
 import { renderPlan } from '../../core/render.js';
 import type { StepResult } from '../../engine/apply.js';
 import type { PlanCommandOptions } from './commands/plan-options.js';
-import { applySummary, out, printError, renderApplySummary, renderPlanFor, renderStep, runEngine } from './views.js';
+import { applySummary, out, outStep, printError, renderApplySummary, renderPlanFor, renderStep, runEngine } from './views.js';
 
 type ApplyOptions = PlanCommandOptions & { yes: boolean; lockWait: string };
 
@@ -41,7 +41,7 @@ export async function runApply(opts: ApplyOptions): Promise<number> {
     dryRun: false,
     lockWaitMs: Number(opts.lockWait) * 1000,
     onPlan: (plan, embedded) => { if (text && opts.yes) out(`${renderPlanFor(plan, 'text', embedded, opts.stateDir)}\n`); },
-    onStep: (r: StepResult) => { if (text) out(renderStep(r)); },
+    onStep: (r: StepResult) => { if (text) outStep(renderStep(r)); },
   });
   if (outcome === undefined) return 1;
   if (outcome.kind === 'invalid') {

@@ -13,13 +13,50 @@ import { loadDesired } from '../desired.js';
 import { createEngineDeps } from '../engine-deps.js';
 import type { PlanCommandOptions } from './commands/plan-options.js';
 
-/** Writes to stdout with every known secret value redacted. */
+/** Writes to stdout with every known secret value redacted, after the step lines still waiting. */
 export function out(text: string): void {
+  flushSteps();
   process.stdout.write(redactKnownSecrets(text));
+}
+
+/**
+ * Step lines not yet written. On a terminal every line is written as it comes; into a pipe or a
+ * file (CI logs) they go out together every 20 ms: one write per step cost an apply of 10,000
+ * objects about 0.4 s of CPU, taken from the platform it shares the machine with.
+ */
+let pendingSteps = '';
+let stepTimer: NodeJS.Timeout | undefined;
+let flushOnExit = false;
+const STEP_FLUSH_MS = 20;
+const STEP_FLUSH_BYTES = 64 * 1024;
+
+function flushSteps(): void {
+  clearTimeout(stepTimer);
+  stepTimer = undefined;
+  if (pendingSteps === '') return;
+  const text = pendingSteps;
+  pendingSteps = '';
+  process.stdout.write(redactKnownSecrets(text));
+}
+
+/** Writes one step line: at once on a terminal, else with the other lines of the next 20 ms. */
+export function outStep(line: string): void {
+  if (process.stdout.isTTY) {
+    out(line);
+    return;
+  }
+  if (!flushOnExit) {
+    flushOnExit = true;
+    process.once('exit', flushSteps);
+  }
+  pendingSteps += line;
+  if (pendingSteps.length >= STEP_FLUSH_BYTES) flushSteps();
+  else stepTimer ??= setTimeout(flushSteps, STEP_FLUSH_MS);
 }
 
 /** Prints an engine error to stderr. */
 export function printError(error: EngineError): void {
+  flushSteps();
   process.stderr.write(redactKnownSecrets(`syncwise: error ${error.code}: ${error.message}\n`));
 }
 
