@@ -1,10 +1,15 @@
 // Generates src/config/generated/ from schemas/: TypeScript types of every declaration kind
-// (json-schema-to-typescript) and a module embedding the schemas for the validator.
+// (json-schema-to-typescript), a module embedding the schemas, and the validators compiled ahead
+// of time (ajv standalone code), so a command does not compile the schemas each time it starts.
 // `node scripts/gen-types.mjs --check` exits 1 when the committed files differ from what it generates.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
+import { _ } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import addFormats from 'ajv-formats';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const schemaDir = join(root, 'schemas');
@@ -72,12 +77,44 @@ function schemasModule(schemas) {
   return `${banner}\n\n/** Every schema of schemas/, keyed by file name (its \`$id\`). */\nexport const schemas: Readonly<Record<string, object>> = {\n${body}\n};\n`;
 }
 
+/** The schema file (its `$id`) of each declaration kind: the schemas whose `kind` is a constant. */
+function kindSchemas(schemas) {
+  return Object.fromEntries(schemas.filter((s) => s.schema.properties?.kind?.const).map((s) => [s.schema.properties.kind.const, s.file]));
+}
+
+/**
+ * The ajv options of the declaration validators. `verbose` keeps each error's schema and data,
+ * which the messages use; `strict` rejects a schema keyword ajv does not know.
+ */
+const AJV_OPTIONS = { allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true };
+
+/**
+ * The validators as an ES module. ajv writes its few runtime helpers as `require(...)` calls even
+ * in ESM output, so the module makes its own `require`; formats come from ajv-formats' table.
+ */
+function validatorsModule(schemas) {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`require('ajv-formats/dist/formats').fullFormats` } });
+  addFormats.default(ajv, ['email', 'uri']);
+  for (const s of schemas) ajv.addSchema(s.schema);
+  const code = standaloneCode.default(ajv, kindSchemas(schemas)).replace(/^"use strict";/, '');
+  return [
+    banner,
+    '// @ts-nocheck: ajv standalone code, checked by the tests of src/config/validate.ts.',
+    "import { createRequire } from 'node:module';",
+    '',
+    'const require = createRequire(import.meta.url);',
+    code,
+    '',
+  ].join('\n');
+}
+
 /** Returns the generated files as `{path: content}`. */
 export async function generate() {
   const schemas = readSchemas();
   return {
     [join(outDir, 'declarations.ts')]: await typesModule(schemas),
     [join(outDir, 'schemas.ts')]: schemasModule(schemas),
+    [join(outDir, 'validators.ts')]: validatorsModule(schemas),
   };
 }
 

@@ -1,13 +1,13 @@
 /**
- * JSON Schema validation of one declaration against its kind's schema (schemas/, embedded in
- * generated/schemas.ts). ajv errors become `Problem`s: a field path, whether the key or the
- * value is cited, and a message that says what was expected without echoing the value (it may be
- * a secret). Pure once the validators are compiled (at first use, once per process).
+ * JSON Schema validation of one declaration against its kind's schema (schemas/). The validators
+ * are compiled ahead of time into generated/validators.ts (`npm run gen:types`), so no command
+ * pays for compiling the schemas when it starts. ajv errors become `Problem`s: a field path,
+ * whether the key or the value is cited, and a message that says what was expected without
+ * echoing the value (it may be a secret). Pure.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Kind } from '../core/model.js';
-import { schemas } from './generated/schemas.js';
+import * as compiled from './generated/validators.js';
 import type { Problem } from './problem.js';
 import { describeError } from './schema-messages.js';
 
@@ -24,20 +24,12 @@ export const SCHEMA_FILES: Readonly<Record<Kind, string>> = {
 /** Most problems reported for one document; beyond it, one summary problem. */
 export const MAX_PROBLEMS_PER_DOCUMENT = 50;
 
-let ajv: Ajv2020 | undefined;
-const validators = new Map<Kind, ValidateFunction>();
+/** The compiled validator of each kind, exported under the kind its schema fixes (`kind.const`). */
+const validators = compiled as unknown as Readonly<Record<Kind, ValidateFunction>>;
 
 function validatorFor(kind: Kind): ValidateFunction {
-  const cached = validators.get(kind);
-  if (cached !== undefined) return cached;
-  if (ajv === undefined) {
-    ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-    addFormats.default(ajv, ['email', 'uri']);
-    for (const schema of Object.values(schemas)) ajv.addSchema(schema);
-  }
-  const validate = ajv.getSchema(SCHEMA_FILES[kind]);
+  const validate = validators[kind];
   if (validate === undefined) throw new Error(`no schema for kind ${kind}`);
-  validators.set(kind, validate);
   return validate;
 }
 

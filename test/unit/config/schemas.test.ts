@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { declarationsFromText } from '../../../src/config/load-files.js';
-import { SCHEMA_FILES } from '../../../src/config/validate.js';
+import { parse } from 'yaml';
+import { SCHEMA_FILES, validateDeclaration } from '../../../src/config/validate.js';
 import { KINDS, type Kind } from '../../../src/core/model.js';
 
 type Schema = { [k: string]: unknown; properties?: Record<string, Schema>; $ref?: string; default?: unknown };
@@ -40,6 +41,12 @@ describe('schemas', () => {
     const spec = schema.properties?.spec as Schema;
     expect([schema.additionalProperties, spec.additionalProperties]).toEqual([false, false]);
     for (const [field, s] of Object.entries(spec.properties ?? {})) expect(typeof deref(s).description, `${kind} spec.${field}`).toBe('string');
+  });
+
+  it.each(KINDS)('%s: the compiled validator of the kind accepts its minimal document and no other kind\'s', (kind) => {
+    const doc = (k: Kind): unknown => parse(`apiVersion: syncwise.io/v1alpha1\nkind: ${k}\nmetadata: { name: x }\nspec:\n  ${MINIMAL[k]}\n`);
+    expect(validateDeclaration(kind, doc(kind))).toEqual([]);
+    for (const other of KINDS.filter((k) => k !== kind)) expect(validateDeclaration(kind, doc(other)).length, other).toBeGreaterThan(0);
   });
 
   it.each(KINDS)('%s: conversion applies the defaults the schema documents', (kind) => {
