@@ -7,6 +7,7 @@
 import type { Change, IdRef, LedgerUpdate, Operation, Plan, Step } from '../core/change.js';
 import type { LedgerEntry, LedgerState } from '../core/ledger.js';
 import type { Driver } from './ports.js';
+import { runBounded } from './bounded.js';
 import { toEngineError, type EngineError } from './errors.js';
 
 export interface StepResult {
@@ -46,15 +47,6 @@ export interface ApplyReport {
 }
 
 const CREATES = new Set<Operation['type']>(['provider.create', 'package.create', 'subscription.create', 'project.create']);
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
 
 function resolveRef(ref: IdRef, ids: ReadonlyMap<string, string>): { id: string } {
   if ('id' in ref) return ref;

@@ -44,6 +44,8 @@ export interface KubeApiServerOptions {
    * kind to openAPIV3Schema. @default 'chart'
    */
   readonly crds?: 'chart' | 'none' | ReadonlyMap<string, unknown>;
+  /** Time every write (any method but GET) waits before it is carried out, as a remote apiserver's round trip would. @default 0 */
+  readonly writeDelayMs?: number;
 }
 
 const CHART_CRDS = fileURLToPath(new URL('../../charts/syncwise/crds', import.meta.url));
@@ -70,6 +72,8 @@ export interface KubeApiServer {
   requests(): readonly RecordedRequest[];
   /** TCP connections accepted so far. */
   connections(): number;
+  /** The most writes (any method but GET) that were in progress at the same time. */
+  peakWritesInFlight(): number;
   /** Ends all watches and connections and stops listening. */
   close(): Promise<void>;
 }
@@ -123,14 +127,20 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
   const store = new ObjectStore({ ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }), admit: admissionFor(options.crds ?? 'chart') });
   const hub = new WatchHub(store);
   const recorded: RecordedRequest[] = [];
+  const writes = { inFlight: 0, peak: 0 };
   const server = createServer((req, res) => {
-    void readBody(req).then((body) => {
+    const write = req.method !== 'GET';
+    if (write) writes.peak = Math.max(writes.peak, ++writes.inFlight);
+    void readBody(req).then(async (body) => {
+      if (write && options.writeDelayMs) await new Promise((r) => setTimeout(r, options.writeDelayMs));
       recorded.push({ method: req.method ?? 'GET', url: req.url ?? '/', contentType: req.headers['content-type'], body });
       try {
         route(store, hub, req, res, body);
       } catch (e) {
         if (e instanceof StatusError) sendJson(res, e.code, e.body);
         else sendJson(res, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(e), reason: 'InternalError', code: 500 });
+      } finally {
+        if (write) writes.inFlight -= 1;
       }
     });
   });
@@ -149,6 +159,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions = {}): Pr
     sendBookmarks: () => hub.bookmark(),
     requests: () => [...recorded],
     connections: () => connections,
+    peakWritesInFlight: () => writes.peak,
     close: async () => {
       hub.drop('end');
       server.closeAllConnections();

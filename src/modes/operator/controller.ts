@@ -2,10 +2,13 @@
  * One operator run, level-based: read every custom resource and Secret from the caches, build the
  * desired set, make sure each object carries the finalizer, run the same `reconcile()` as the CLI
  * (prune limited to objects whose custom resource is being deleted), then report the outcome per
- * object as status, Events and finalizer removal. No reconcile logic lives here.
+ * object as status, Events and finalizer removal. No reconcile logic lives here. The writes to
+ * Kubernetes (finalizers, statuses, Events) go out several at a time: one after the other, a first
+ * run over 10,000 objects would wait for 20,000 round trips to the apiserver.
  */
 import type { Kind } from '../../core/model.js';
 import type { LedgerState } from '../../core/ledger.js';
+import { runBounded } from '../../engine/bounded.js';
 import type { Outcome } from '../../engine/reconcile.js';
 import { registerSecret } from '../../log.js';
 import { reconcileAndReport, type RunContext } from '../reconcile-run.js';
@@ -31,6 +34,9 @@ export interface ControllerOptions {
   readonly now?: () => number;
 }
 
+/** Writes to Kubernetes in flight at once. */
+const WRITES_IN_FLIGHT = 8;
+
 /** Reads a key of a cached Secret, decoded; registers the value with the log redactor. */
 export function secretReader(cache: ClusterCache): (namespace: string, name: string, key: string) => string | undefined {
   return (namespace, name, key) => {
@@ -49,15 +55,15 @@ function cachedObjects(cache: ClusterCache): { kind: Kind; object: ObjectEntry['
 /** Adds the finalizer to every object not being deleted; false when any write failed. */
 async function ensureFinalizers(o: ControllerOptions, entries: readonly ObjectEntry[]): Promise<boolean> {
   let ok = true;
-  for (const e of entries) {
-    if (e.deleting || hasFinalizer(e.object)) continue;
+  const missing = entries.filter((e) => !e.deleting && !hasFinalizer(e.object));
+  await runBounded(missing, WRITES_IN_FLIGHT, async (e) => {
     try {
       await o.writer.addFinalizer(e.ref, e.object);
     } catch (err) {
       ok = false;
       o.context.logger.warn({ object: objectName(e.ref), kind: e.ref.kind, error: apiError(err) }, 'could not add the finalizer; retrying later');
     }
-  }
+  });
   return ok;
 }
 
@@ -111,7 +117,7 @@ function logStandings(o: ControllerOptions, set: DesiredSet): void {
 
 /**
  * What a run decided for every object once the engine is done. Only this is kept while the statuses
- * are written (10,000 sequential writes): the plan, the live state, the outcome, the ledger read
+ * are written (10,000 writes): the plan, the live state, the outcome, the ledger read
  * before the run and the declarations with their resolved secrets are released first.
  */
 interface Decided {
@@ -148,7 +154,9 @@ export function createController(o: ControllerOptions): (signal: AbortSignal, re
     if (decided === 'backoff') return 'backoff';
     const { set, verdicts, after } = decided;
     let ok = true;
-    for (const [i, e] of set.entries.entries()) ok = (await report(o, statuses, e, verdicts[i] as Verdict)) && ok;
+    await runBounded([...set.entries.keys()], WRITES_IN_FLIGHT, async (i) => {
+      if (!(await report(o, statuses, set.entries[i] as ObjectEntry, verdicts[i] as Verdict))) ok = false;
+    });
     if (o.connectionSecrets) ok = (await o.connectionSecrets.sync(set, after, signal)) && ok;
     return decided.verdict === 'backoff' || !ok || isDeleteWaiting(verdicts) ? 'backoff' : 'done';
   };

@@ -11,7 +11,7 @@ import { fileLedger } from '../../../src/engine/ledger/file.js';
 import { createLogger, type Logger } from '../../../src/log.js';
 import { createConnectionSecrets } from '../../../src/modes/operator/connection-secrets.js';
 import { startOperator, type Operator, type OperatorOptions } from '../../../src/modes/operator/operator.js';
-import { startKubeApiServer, type KubeApiServer } from '../../support/kube-api-server.js';
+import { startKubeApiServer, type KubeApiServer, type KubeApiServerOptions } from '../../support/kube-api-server.js';
 import { startTestSandbox, type TestSandbox } from '../../support/sandbox.js';
 
 export const NS = 'default';
@@ -73,10 +73,10 @@ export function providerSpec(name: string, extra: Record<string, unknown> = {}):
   return { providerName: name, providerType: 'bbb', properties: { url: `https://${name}.example.com/bigbluebutton/`, secret: { valueFrom: { secretKeyRef: { name: 'bbb', key: 'secret' } } } }, ...extra };
 }
 
-/** Starts a sandbox and a fake apiserver holding a streamwise Target (and a bluzone one) with their credential Secret. */
-export async function startWorld(): Promise<World> {
+/** Starts a sandbox and a fake apiserver (with `kube` options) holding a streamwise Target (and a bluzone one) with their credential Secret. */
+export async function startWorld(kubeOptions: KubeApiServerOptions = {}): Promise<World> {
   const sandbox = await startTestSandbox();
-  const kube = await startKubeApiServer();
+  const kube = await startKubeApiServer(kubeOptions);
   const kc = kube.kubeconfig(NS);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
