@@ -50,11 +50,19 @@ function stepAction(type: StepResult['type']): string {
   return verb === 'create' || verb === 'delete' ? verb : 'update';
 }
 
+/** What a step did, for its log message: the action, and which defaults for ProjectDefaults' two steps. */
+function stepWhat(type: StepResult['type']): string {
+  if (type === 'defaults.storage') return 'update storage defaults';
+  if (type === 'defaults.consumer') return 'update consumer defaults';
+  return stepAction(type);
+}
+
 function logStep(log: Logger, r: StepResult): void {
   const line = { key: r.key, action: stepAction(r.type), durationMs: Math.round(r.durationMs), target: r.target, ...(r.id ? { id: r.id } : {}) };
-  if (r.status === 'ok') log.info({ ...line, ...(r.recovered ? { recovered: true } : {}) }, `${r.key}: ${line.action} applied`);
-  else if (r.status === 'skipped') log.warn({ ...line, status: 'skipped' }, `${r.key}: ${line.action} skipped`);
-  else log.error({ ...line, status: 'failed', error: { code: r.error?.code, message: r.error?.message } }, `${r.key}: ${line.action} failed`);
+  const what = `${r.key}: ${stepWhat(r.type)}`;
+  if (r.status === 'ok') log.info({ ...line, ...(r.recovered ? { recovered: true } : {}) }, `${what} applied`);
+  else if (r.status === 'skipped') log.warn({ ...line, status: 'skipped' }, `${what} skipped`);
+  else log.error({ ...line, status: 'failed', error: { code: r.error?.code, message: r.error?.message } }, `${what} failed`);
 }
 
 /** Whether the runner should retry with a backoff: the engine said so, or a failed step can succeed later. */

@@ -49,6 +49,11 @@ describe('operator: connection Secrets of Projects', () => {
     expect(cr.status?.externalId).toBe(project.projectId);
     expect(JSON.stringify(cr)).not.toContain(project.projectApiKey);
     expect(JSON.stringify(world.kube.objects('events'))).not.toContain(project.projectApiKey);
-    expect(await world.logs()).not.toContain(project.projectApiKey);
+    const logs = await world.logs();
+    expect(logs).not.toContain(project.projectApiKey);
+    const messages = logs.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages.filter((m) => m.startsWith('ProjectDefaults/defaults: '))).toEqual(expect.arrayContaining([
+      'ProjectDefaults/defaults: update storage defaults applied', 'ProjectDefaults/defaults: update consumer defaults applied',
+    ]));
   });
 });
