@@ -42,7 +42,7 @@ function remoteConsumer(s: G.RemoteConsumer, c: Collector, path: FieldPath): Rem
     kinesisEndpoint: s.kinesisEndpoint,
     streamName: s.streamName,
     streamType: s.streamType,
-    partitionKey: s.partitionKey,
+    partitionKey: s.partitionKey ?? '',
   };
 }
 

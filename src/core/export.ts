@@ -147,7 +147,8 @@ function storage(s: RemoteStorage<Sensitive>, name: string): Record<string, unkn
 }
 
 function consumer(c: RemoteConsumer<Sensitive>, name: string): Record<string, unknown> {
-  return { ...c, awsSecretKey: envRef(name, 'consumer_secret_key') };
+  const { partitionKey, ...rest } = c;
+  return { ...rest, awsSecretKey: envRef(name, 'consumer_secret_key'), ...(partitionKey === '' ? {} : { partitionKey }) };
 }
 
 function projectSpec(p: LiveProject, name: string): Record<string, unknown> {

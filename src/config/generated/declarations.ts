@@ -170,9 +170,9 @@ export interface RemoteConsumer {
    */
   streamType: 'PACKET_DATA' | 'LOCATION_DATA' | 'POLICY_EVENT_DATA';
   /**
-   * Kinesis partition key.
+   * Kinesis partition key. Absent: none is set (the platform keeps null).
    */
-  partitionKey: string;
+  partitionKey?: string;
 }
 /**
  * A bluzone managed project. Projects cannot be updated: a changed field means replacing the project (new projectId and projectApiKey), which needs `replacePolicy: Allow`.

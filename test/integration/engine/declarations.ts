@@ -73,7 +73,8 @@ export function storageOf(v: number): Record<string, unknown> {
 
 /** The remote consumer of variant `v` (1 or 2). */
 export function consumerOf(v: number): Record<string, unknown> {
-  return { awsAccessKey: `AKIACONS${v}`, awsSecretKey: `consumer-secret-${v}`, kinesisEndpoint: 'https://kinesis.eu-west-1.amazonaws.com', streamName: `events-${v}`, streamType: 'PACKET_DATA', partitionKey: 'pk' };
+  // variant 1 leaves partitionKey out: the platform keeps null, which must plan as no change
+  return { awsAccessKey: `AKIACONS${v}`, awsSecretKey: `consumer-secret-${v}`, kinesisEndpoint: 'https://kinesis.eu-west-1.amazonaws.com', streamName: `events-${v}`, streamType: 'PACKET_DATA', ...(v % 2 === 0 ? { partitionKey: 'pk' } : {}) };
 }
 
 /** A provider a package may attach: declared (by name), or unmanaged (by id, never as the default). */

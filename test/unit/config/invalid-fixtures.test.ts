@@ -88,8 +88,8 @@ const expected: readonly (readonly [string, readonly string[]])[] = [
     '11:5 error CONFIG_SCHEMA spec.properties.secrt is not a known field (did you mean secret?)',
   ]],
   ['remote-consumer-invalid.yaml', [
-    '9:3 error CONFIG_SCHEMA spec.remoteConsumer.partitionKey is required',
-    '14:17 error CONFIG_SCHEMA spec.remoteConsumer.streamType must be one of: PACKET_DATA, LOCATION_DATA, POLICY_EVENT_DATA',
+    '9:3 error CONFIG_SCHEMA spec.remoteConsumer.streamName is required',
+    '13:17 error CONFIG_SCHEMA spec.remoteConsumer.streamType must be one of: PACKET_DATA, LOCATION_DATA, POLICY_EVENT_DATA',
   ]],
   ['reserved-metadata-key.yaml', [
     '10:5 error CONFIG_RESERVED_KEY spec.userMetadata["syncwise.io/owner"]: keys starting with syncwise.io/ are reserved for syncwise',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exportBluzone, exportStreamwise, toDnsLabel } from '../../../src/core/export.js';
 import type { LiveBluzone, LiveStreamwise } from '../../../src/core/live.js';
 import { sensitive } from '../../../src/core/model.js';
+import { validateDeclaration } from '../../../src/config/validate.js';
 
 const live: LiveStreamwise = {
   api: 'streamwise',
@@ -36,6 +37,20 @@ describe('export', () => {
     expect(text).not.toContain('consumer-secret-xyz');
     expect(text).not.toContain('api-key-abc');
     expect(text).toContain('"name":"demo-project"');
+  });
+
+  it('leaves out a partition key the platform holds as null, so the document validates', () => {
+    const consumer = { awsAccessKey: 'AK', awsSecretKey: sensitive('consumer-secret-xyz'), kinesisEndpoint: 'https://kinesis.example.com', streamName: 's', streamType: 'PACKET_DATA' as const, partitionKey: '' };
+    const bz: LiveBluzone = {
+      api: 'bluzone',
+      reseller: { serviceProviderId: '1', defaultRemoteConsumer: consumer },
+      projects: [{ projectId: 'x', projectName: 'Demo', defaultOwnerEmail: 'o@example.com', joinAccountsEnabled: false, debugEnabled: false, useDefaultRemoteStorage: true, useDefaultRemoteConsumer: false, remoteConsumer: consumer, projectApiKey: sensitive('k') }],
+    };
+    const docs = exportBluzone(bz);
+    for (const d of docs) {
+      expect((d.spec as { remoteConsumer?: object }).remoteConsumer, d.kind).not.toHaveProperty('partitionKey');
+      expect(validateDeclaration(d.kind, { apiVersion: 'syncwise.io/v1alpha1', ...d }), d.kind).toEqual([]);
+    }
   });
 
   it('falls back when a display name has no letters', () => {
