@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportBluzone, exportStreamwise, toDnsLabel } from '../../../src/core/export.js';
 import type { LiveBluzone, LiveStreamwise } from '../../../src/core/live.js';
-import { sensitive } from '../../../src/core/model.js';
+import { sensitive, type Kind } from '../../../src/core/model.js';
 import { validateDeclaration } from '../../../src/config/validate.js';
 
 const live: LiveStreamwise = {
@@ -49,7 +49,7 @@ describe('export', () => {
     const docs = exportBluzone(bz);
     for (const d of docs) {
       expect((d.spec as { remoteConsumer?: object }).remoteConsumer, d.kind).not.toHaveProperty('partitionKey');
-      expect(validateDeclaration(d.kind, { apiVersion: 'syncwise.io/v1alpha1', ...d }), d.kind).toEqual([]);
+      expect(validateDeclaration(d.kind as Kind, d), d.kind).toEqual([]);
     }
   });
 
