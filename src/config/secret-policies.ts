@@ -36,7 +36,8 @@ export function fileSecretPolicy(options: FileSecretOptions): SecretPolicy {
     if (from.env !== undefined) return { from: 'env', name: from.env };
     if (from.file !== undefined) {
       const abs = resolve(dir, from.file);
-      if (options.allowOutsideRoot === true || isInside(root, abs)) return { from: 'file', path: abs };
+      if (options.allowOutsideRoot === true) return { from: 'file', path: abs };
+      if (isInside(root, abs)) return { from: 'file', path: abs, root };
       const message = `${formatPath([...path, 'valueFrom', 'file'])} points outside the configuration root (allow it with --allow-outside-root)`;
       return { path: [...path, 'valueFrom', 'file'], at: 'value', code: 'CONFIG_PATH_ESCAPE', message };
     }

@@ -4,29 +4,53 @@
  * the field, never the value. The readers are passed in, so the shells decide where values come
  * from (process env, the file system, the Kubernetes API) and tests can pass plain values.
  */
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { sensitive, type Declared, type Diagnostic, type Resource, type SecretSource, type Sensitive } from '../core/model.js';
 import { formatPath } from '../core/diagnostics.js';
 import { listSecrets, mapSecrets } from './map-secrets.js';
 import { fieldDiagnostic } from './problem.js';
 import { readCapped } from './read-capped.js';
+import { isInside } from './secret-policies.js';
 
 /** Where secret values are read from. */
 export interface SecretSources {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Reads a `valueFrom.file` (absolute path). @default reads the file as UTF-8 (64 KiB at most) */
-  readonly readFile?: (absPath: string) => Promise<string>;
+  /**
+   * Reads a `valueFrom.file` (absolute path), confined to `root` when one is given (see
+   * `readSecretFile`). @default `readSecretFile`
+   */
+  readonly readFile?: (absPath: string, root?: string) => Promise<string>;
   /** Reads a key of a Kubernetes Secret; undefined when the Secret or key does not exist. */
   readonly secretKeyRef?: (namespace: string | undefined, name: string, key: string) => Promise<string | undefined>;
 }
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
+const escaped = (): Error => Object.assign(new Error('secret file: EPATHESCAPE'), { code: 'EPATHESCAPE' });
+
+/**
+ * The check that the file opened at `path` lies inside `root`: its real path must be inside the
+ * real root and still name the very file that was opened (same device and inode). The check that
+ * loading made is not enough on its own: a link swapped between that check and the read would
+ * otherwise hand over a file from anywhere.
+ */
+function confinedTo(root: string, path: string): (opened: Stats) => Promise<void> {
+  return async (opened) => {
+    const [realRoot, real] = await Promise.all([realpath(root), realpath(path)]).catch(() => { throw escaped(); });
+    if (!isInside(realRoot, real)) throw escaped();
+    const now = await stat(real).catch(() => undefined);
+    if (now?.dev !== opened.dev || now.ino !== opened.ino) throw escaped();
+  };
+}
+
 /**
  * Reads a regular file of at most 64 KiB (a pipe or a 20 MB file is refused without waiting or
- * loading it): the default `SecretSources.readFile`. Errors carry the `code` the resolver reports.
+ * loading it), refusing one outside `root` when a root is given: the default
+ * `SecretSources.readFile`. Errors carry the `code` the resolver reports.
  */
-export async function readSecretFile(path: string): Promise<string> {
-  const read = await readCapped(path, MAX_SECRET_FILE_BYTES);
+export async function readSecretFile(path: string, root?: string): Promise<string> {
+  const read = await readCapped(path, MAX_SECRET_FILE_BYTES, root === undefined ? undefined : confinedTo(root, path));
   if (Buffer.isBuffer(read)) return read.toString('utf8');
   const code = { 'too-large': 'EFBIG', directory: 'EISDIR', 'not-a-file': 'ENOTREG' }[read];
   throw Object.assign(new Error(`secret file: ${code}`), { code });
@@ -57,6 +81,7 @@ function errorCode(e: unknown): string {
   if (code === 'EISDIR') return 'is a directory';
   if (code === 'ENOTREG') return 'is not a regular file (a pipe, socket or device)';
   if (code === 'EFBIG') return `is larger than ${MAX_SECRET_FILE_BYTES} bytes`;
+  if (code === 'EPATHESCAPE') return 'leads outside the configuration root through a symbolic link (allow it with --allow-outside-root)';
   return `cannot be read${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
@@ -71,7 +96,7 @@ async function readSource(s: SecretSource, sources: SecretSources): Promise<Sens
     }
     case 'file':
       try {
-        return sensitive(trimOneNewline(await (sources.readFile ?? readSecretFile)(s.path)));
+        return sensitive(trimOneNewline(await (sources.readFile ?? readSecretFile)(s.path, s.root)));
       } catch (e) {
         return errorCode(e);
       }

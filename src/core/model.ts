@@ -52,8 +52,12 @@ export function isSensitive(v: unknown): v is Sensitive {
 export type SecretSource =
   | { readonly from: 'literal'; readonly value: Sensitive }
   | { readonly from: 'env'; readonly name: string }
-  /** `path` is absolute (resolved against the declaring file's directory at load time). */
-  | { readonly from: 'file'; readonly path: string }
+  /**
+   * `path` is absolute (resolved against the declaring file's directory at load time). `root`, when
+   * set, is the configuration root the file must stay inside, symbolic links resolved, at the
+   * moment it is read (absent with `--allow-outside-root`).
+   */
+  | { readonly from: 'file'; readonly path: string; readonly root?: string }
   | { readonly from: 'secretKeyRef'; readonly name: string; readonly key: string; readonly namespace?: string };
 
 /** Where a declaration came from: a file position, or a custom resource `namespace/name`. */

@@ -43,8 +43,8 @@ export interface SecretFilesRun {
   realPath(path: string): string | undefined;
   /** The text of a file when it is known this run (unchanged since it was read, or read this run); undefined otherwise. */
   known(path: string): string | undefined;
-  /** Reads a file as `SecretSources.readFile` does, from memory when it is known; errors keep their `code`. */
-  readFile(path: string): Promise<string>;
+  /** Reads a file as `SecretSources.readFile` does (confined to `root` when given), from memory when it is known; errors keep their `code`. */
+  readFile(path: string, root?: string): Promise<string>;
 }
 
 /** Secret file contents kept across runs. */
@@ -127,9 +127,9 @@ function lookAll(files: Iterable<string>, roots: Iterable<string>): Seen {
 
 function runOf(store: Store, seen: Seen): SecretFilesRun {
   const reading = new Map<string, Promise<string>>(); // two declarations reading one file read it once
-  const read = async (p: string): Promise<string> => {
+  const read = async (p: string, root: string | undefined): Promise<string> => {
     store.reads += 1;
-    const text = await readSecretFile(p);
+    const text = await readSecretFile(p, root);
     const l = seen.files.get(p);
     if (l?.signature !== undefined) store.contents.set(p, { signature: l.signature, text, trusted: store.now() - l.changedAtMs >= RACY_MS });
     return text;
@@ -137,11 +137,11 @@ function runOf(store: Store, seen: Seen): SecretFilesRun {
   return {
     realPath: (p) => (seen.files.has(p) ? seen.files.get(p)?.real : seen.roots.get(p)),
     known: (p) => store.contents.get(p)?.text,
-    readFile(p) {
+    readFile(p, root) {
       const c = store.contents.get(p);
       if (c !== undefined) return Promise.resolve(c.text);
       let r = reading.get(p);
-      if (r === undefined) reading.set(p, (r = read(p)));
+      if (r === undefined) reading.set(p, (r = read(p, root)));
       return r;
     },
   };

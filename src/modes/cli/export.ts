@@ -4,7 +4,6 @@
  * `valueFrom.env` placeholders. With `--adopt` it also records the objects in the ledger, so the
  * next apply manages them instead of creating copies (like `terraform import`).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadDeclarations } from '../../config/load-files.js';
 import { resolveSecrets } from '../../config/secrets.js';
@@ -57,7 +56,7 @@ async function openSources(opts: ExportCommandOptions): Promise<Sources | undefi
   if (opts.file.length > 0) {
     const loaded = await loadDeclarations(opts.file, { allowOutsideRoot: opts.allowOutsideRoot });
     const targets = loaded.declared.filter((d) => d.kind === 'Target');
-    const resolved = await resolveSecrets(targets, { env: process.env, readFile: (path) => readFile(path, 'utf8') });
+    const resolved = await resolveSecrets(targets, { env: process.env });
     const diagnostics = [...loaded.diagnostics, ...resolved.diagnostics];
     if (diagnostics.length > 0) err(renderDiagnostics(diagnostics));
     if (diagnostics.some((d) => d.severity === 'error')) return undefined;

@@ -65,7 +65,7 @@ describe('declarationsFromText', () => {
 
   it('turns each form of secret value into its source', () => {
     const t = one('Target', 'metadata: { name: bz }\nspec:\n  api: bluzone\n  url: https://bz.example.com\n  serviceProviderId: sp-1\n  apiKey: { valueFrom: { file: keys/bz.key } }\n');
-    expect(t.spec).toEqual({ api: 'bluzone', url: 'https://bz.example.com', serviceProviderId: 'sp-1', apiKey: { from: 'file', path: resolve('conf/keys/bz.key') }, timeoutSeconds: 30, maxRequestsPerSecond: 20 });
+    expect(t.spec).toEqual({ api: 'bluzone', url: 'https://bz.example.com', serviceProviderId: 'sp-1', apiKey: { from: 'file', path: resolve('conf/keys/bz.key'), root: resolve('conf') }, timeoutSeconds: 30, maxRequestsPerSecond: 20 });
     const literal = one('Project', 'metadata: { name: p }\nspec:\n  projectName: P\n  defaultOwnerEmail: a@example.com\n  defaultOwnerPassword: pw-literal\n');
     const pw = literal.spec.defaultOwnerPassword;
     expect(pw.from === 'literal' && isSensitive(pw.value) && pw.value.reveal()).toBe('pw-literal');

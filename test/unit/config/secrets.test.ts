@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { declarationsFromText } from '../../../src/config/load-files.js';
-import { resolveSecrets, trimOneNewline } from '../../../src/config/secrets.js';
+import { readSecretFile, resolveSecrets, trimOneNewline } from '../../../src/config/secrets.js';
 import { renderDiagnostics } from '../../../src/core/diagnostics.js';
 import type { Declared, OfKind, Resource, Sensitive } from '../../../src/core/model.js';
 
@@ -78,6 +78,27 @@ describe('resolveSecrets', () => {
 });
 
 describe('trimOneNewline', () => {
+  it('reads a file secret only while it stays inside its root, links resolved at the moment of reading', async () => {
+    const root = join(dir, 'repo');
+    const outside = join(dir, 'outside.secret');
+    await mkdir(root);
+    await writeFile(join(root, 'bbb.secret'), 'inside\n');
+    await writeFile(outside, 'outside-value-7f3\n');
+    await symlink(outside, join(root, 'link.secret'));
+    expect(await readSecretFile(join(root, 'bbb.secret'), root)).toBe('inside\n');
+    await expect(readSecretFile(join(root, 'link.secret'), root)).rejects.toMatchObject({ code: 'EPATHESCAPE' });
+    expect(await readSecretFile(join(root, 'link.secret'))).toBe('outside-value-7f3\n'); // --allow-outside-root
+
+    // the declaration was checked while the link still pointed inside; it is re-pointed before the read
+    const declared = providerWith('{ valueFrom: { file: link.secret } }', join(root, 'conf.yaml'));
+    const r = await resolveSecrets(declared, { env: {} });
+    const text = renderDiagnostics(r.diagnostics);
+    expect(text).toContain(`file ${join(root, 'link.secret')}`);
+    expect(text).toContain('leads outside the configuration root through a symbolic link');
+    expect(text).not.toContain('outside-value-7f3');
+    expect(r.resources).toEqual([]);
+  });
+
   it('removes exactly one trailing newline', () => {
     expect([trimOneNewline('a\n'), trimOneNewline('a\r\n'), trimOneNewline('a\n\n'), trimOneNewline('a')]).toEqual(['a', 'a', 'a\n', 'a']);
   });
