@@ -9,7 +9,7 @@ import type { Diagnostic, Resource, Sensitive } from '../core/model.js';
 import type { StepResult } from '../engine/apply.js';
 import { reconcile, type EngineDeps, type Outcome, type ReconcileOptions } from '../engine/reconcile.js';
 import type { Logger } from '../log.js';
-import { applySummary } from './cli/views.js';
+import { applySummary, stepAction, stepVerb } from './cli/views.js';
 import { registerSecrets } from './desired.js';
 import type { FileCache } from './file-cache.js';
 import { recordRun, type ReconcileMetrics, type RunResult } from './health-server.js';
@@ -44,22 +44,9 @@ export function logDiagnostics(log: Logger, diagnostics: readonly Diagnostic[]):
   }
 }
 
-/** The action of a step in the plan's vocabulary: `provider.patch` is an `update`. */
-function stepAction(type: StepResult['type']): string {
-  const verb = type.slice(type.indexOf('.') + 1);
-  return verb === 'create' || verb === 'delete' ? verb : 'update';
-}
-
-/** What a step did, for its log message: the action, and which defaults for ProjectDefaults' two steps. */
-function stepWhat(type: StepResult['type']): string {
-  if (type === 'defaults.storage') return 'update storage defaults';
-  if (type === 'defaults.consumer') return 'update consumer defaults';
-  return stepAction(type);
-}
-
 function logStep(log: Logger, r: StepResult): void {
   const line = { key: r.key, action: stepAction(r.type), durationMs: Math.round(r.durationMs), target: r.target, ...(r.id ? { id: r.id } : {}) };
-  const what = `${r.key}: ${stepWhat(r.type)}`;
+  const what = `${r.key}: ${stepVerb(r.type)}`;
   if (r.status === 'ok') log.info({ ...line, ...(r.recovered ? { recovered: true } : {}) }, `${what} applied`);
   else if (r.status === 'skipped') log.warn({ ...line, status: 'skipped' }, `${what} skipped`);
   else log.error({ ...line, status: 'failed', error: { code: r.error?.code, message: r.error?.message } }, `${what} failed`);

@@ -98,16 +98,22 @@ export async function runEngine(
   });
 }
 
-const VERB: Record<string, string> = {
-  'provider.create': 'create', 'package.create': 'create', 'subscription.create': 'create', 'project.create': 'create',
-  'provider.patch': 'update', 'package.patch': 'update', 'subscription.patch': 'update',
-  'provider.delete': 'delete', 'package.delete': 'delete', 'subscription.delete': 'delete', 'project.delete': 'delete',
-  'defaults.storage': 'update storage defaults', 'defaults.consumer': 'update consumer defaults',
-};
+/** The action of a step in the plan's vocabulary: `provider.patch` is an `update`. */
+export function stepAction(type: StepResult['type']): string {
+  const verb = type.slice(type.indexOf('.') + 1);
+  return verb === 'create' || verb === 'delete' ? verb : 'update';
+}
+
+/** What a step does, for the apply's step lines and the logs: the action, and which defaults for ProjectDefaults' two steps. */
+export function stepVerb(type: StepResult['type']): string {
+  if (type === 'defaults.storage') return 'update storage defaults';
+  if (type === 'defaults.consumer') return 'update consumer defaults';
+  return stepAction(type);
+}
 
 /** One line per finished step: `ServiceProvider/bbb-eu-1: create done [id=k3Jx9q, 35ms]`. */
 export function renderStep(r: StepResult): string {
-  const verb = VERB[r.type] ?? r.type;
+  const verb = stepVerb(r.type);
   const ms = `${Math.round(r.durationMs)}ms`;
   if (r.status === 'ok') {
     const id = r.id !== undefined ? `id=${r.id}, ` : '';

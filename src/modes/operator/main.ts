@@ -44,7 +44,7 @@ function elector(opts: OperatorCommandOptions, kc: KubeConfig, namespace: string
  * Asks V8 to favour a small heap over speed, unless `NODE_OPTIONS` or the node flags already say
  * either way. The operator is a long-lived process whose runs are bursts of short-lived garbage:
  * with the default heap growth, the RSS it kept idle after a first run over 10,000 custom
- * resources was 226 to 402 MB from one run to the next; with this, 151 to 161 MB, for about 10%
+ * resources was 226 to 402 MB from one run to the next; with this, 149 to 182 MB, for 10-20%
  * more CPU in that run. The flag is read by the garbage collector as it goes, so setting it
  * before the first run is enough.
  */

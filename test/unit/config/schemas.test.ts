@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { declarationsFromText } from '../../../src/config/load-files.js';
 import { parse } from 'yaml';
+import { declarationsFromText } from '../../../src/config/load-files.js';
 import { SCHEMA_FILES, validateDeclaration } from '../../../src/config/validate.js';
 import { KINDS, type Kind } from '../../../src/core/model.js';
 

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { declarationsFromText } from '../../../src/config/load-files.js';
+import { declarationsFromText, loadDeclarations } from '../../../src/config/load-files.js';
 import { readSecretFile, resolveSecrets, trimOneNewline } from '../../../src/config/secrets.js';
 import { renderDiagnostics } from '../../../src/core/diagnostics.js';
 import type { Declared, OfKind, Resource, Sensitive } from '../../../src/core/model.js';
@@ -75,30 +75,34 @@ describe('resolveSecrets', () => {
     expect('awsSecretKey' in spec.remoteConsumer && spec.remoteConsumer.awsSecretKey.reveal()).toBe('aws-value');
     expect(spec.remoteStorage).toEqual({ useDefault: true });
   });
-});
-
-describe('trimOneNewline', () => {
   it('reads a file secret only while it stays inside its root, links resolved at the moment of reading', async () => {
     const root = join(dir, 'repo');
     const outside = join(dir, 'outside.secret');
+    const link = join(root, 'link.secret');
     await mkdir(root);
     await writeFile(join(root, 'bbb.secret'), 'inside\n');
     await writeFile(outside, 'outside-value-7f3\n');
-    await symlink(outside, join(root, 'link.secret'));
-    expect(await readSecretFile(join(root, 'bbb.secret'), root)).toBe('inside\n');
-    await expect(readSecretFile(join(root, 'link.secret'), root)).rejects.toMatchObject({ code: 'EPATHESCAPE' });
-    expect(await readSecretFile(join(root, 'link.secret'))).toBe('outside-value-7f3\n'); // --allow-outside-root
+    await writeFile(join(root, 'conf.yaml'), 'apiVersion: syncwise.io/v1alpha1\nkind: ServiceProvider\nmetadata: { name: p1 }\nspec:\n  providerName: P1\n  providerType: bbb\n  properties:\n    url: https://p1.example.com/\n    secret: { valueFrom: { file: link.secret } }\n');
+    await symlink(join(root, 'bbb.secret'), link);
+    const loaded = await loadDeclarations([root]);
+    expect(loaded.diagnostics).toEqual([]); // the link points inside while the configuration is loaded
 
-    // the declaration was checked while the link still pointed inside; it is re-pointed before the read
-    const declared = providerWith('{ valueFrom: { file: link.secret } }', join(root, 'conf.yaml'));
-    const r = await resolveSecrets(declared, { env: {} });
+    await unlink(link);
+    await symlink(outside, link); // re-pointed between the load and the read
+    const r = await resolveSecrets(loaded.declared, { env: {} });
     const text = renderDiagnostics(r.diagnostics);
-    expect(text).toContain(`file ${join(root, 'link.secret')}`);
+    expect(text).toContain(`file ${link}`);
     expect(text).toContain('leads outside the configuration root through a symbolic link');
     expect(text).not.toContain('outside-value-7f3');
     expect(r.resources).toEqual([]);
-  });
 
+    await expect(readSecretFile(link, root)).rejects.toMatchObject({ code: 'EPATHESCAPE' });
+    expect(await readSecretFile(join(root, 'bbb.secret'), root)).toBe('inside\n');
+    expect(await readSecretFile(link)).toBe('outside-value-7f3\n'); // no root: --allow-outside-root
+  });
+});
+
+describe('trimOneNewline', () => {
   it('removes exactly one trailing newline', () => {
     expect([trimOneNewline('a\n'), trimOneNewline('a\r\n'), trimOneNewline('a\n\n'), trimOneNewline('a')]).toEqual(['a', 'a', 'a\n', 'a']);
   });
